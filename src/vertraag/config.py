@@ -1,0 +1,138 @@
+"""Settings: one tree of frozen dataclasses, loaded from TOML; command-line flags only override it.
+
+Units are in the names (`hold_ms`, `threshold_db`). Every default has its reason beside it. The file is
+`--config PATH`, else `$VERTRAAG_CONFIG`, else `~/.config/vertraag/config.toml` when it exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from vertraag.errors import UserError
+
+CONFIG_ENV = "VERTRAAG_CONFIG"
+MODEL_ENV = "VERTRAAG_MODEL"
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    device: str | None = None  # microphone name (substring) or index; None = the system default
+    block_ms: int = 64  # how much audio the sound card hands over at once; does not change any result
+
+
+@dataclass(frozen=True)
+class VadSettings:
+    # Silero speech probability above which a frame counts as speech (Silero's own recommended 0.5).
+    speech_threshold: float = 0.5
+    # Speech must hold this long before `speech_start`: a clap or a bang is over sooner.
+    start_ms: int = 160
+    # Silence must hold this long before `speech_end`: the pauses between words are shorter.
+    stop_ms: int = 600
+
+
+@dataclass(frozen=True)
+class RaisedVoiceSettings:
+    # Rise above the calm baseline that counts as raised. Calm speech wanders ~±3 dB; shouting is +10 dB or more.
+    threshold_db: float = 6.0
+    # The rise must hold this long (audio time) before we say anything: one emphatic word is not a raised voice.
+    hold_ms: int = 1500
+    # Once raised, the level must fall this far below the threshold before a new rise can start.
+    hysteresis_db: float = 2.0
+    # After an event, stay quiet this long: nagging makes a fight worse.
+    cooldown_ms: int = 20_000
+    # The calm level in dBFS, if known (calibration); None = learn it from the first seconds of speech.
+    baseline_db: float | None = None
+    # How much speech to learn the baseline from when it is not given.
+    calibration_ms: int = 4000
+
+
+@dataclass(frozen=True)
+class RecognizerSettings:
+    engine: str = "vosk"  # "vosk" (default, streaming) | "whisper" (extra `whisper`) | "none"
+    model: str | None = None  # a model directory or name; None = the default Dutch model for the engine
+    partial_interval_ms: int = 500  # at most one `partial` event this often (audio time)
+
+
+@dataclass(frozen=True)
+class Settings:
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    vad: VadSettings = field(default_factory=VadSettings)
+    raised_voice: RaisedVoiceSettings = field(default_factory=RaisedVoiceSettings)
+    recognizer: RecognizerSettings = field(default_factory=RecognizerSettings)
+
+
+T = TypeVar("T")
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "vertraag" / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from `path` (or the default locations); a broken file is a clear UserError."""
+    if path is None:
+        env = os.environ.get(CONFIG_ENV)
+        path = Path(env) if env else default_config_path()
+        if not path.exists():
+            settings = Settings()
+            return _with_env(settings)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise UserError(f"Configuratiebestand niet gevonden: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"Het configuratiebestand {path} is geen geldige TOML: {exc}") from exc
+    except OSError as exc:
+        raise UserError(f"Kan het configuratiebestand {path} niet lezen: {exc.strerror}") from exc
+    return _with_env(_build(Settings, data, where=str(path)))
+
+
+def _with_env(settings: Settings) -> Settings:
+    model = os.environ.get(MODEL_ENV)
+    if model:
+        settings = dataclasses.replace(
+            settings, recognizer=dataclasses.replace(settings.recognizer, model=model)
+        )
+    return settings
+
+
+def _build(cls: type[T], data: dict[str, Any], *, where: str) -> T:
+    """Build dataclass `cls` from a TOML table, refusing unknown keys and wrong types with a clear message."""
+    if not isinstance(data, dict):
+        raise UserError(f"{where}: verwacht een tabel, kreeg {type(data).__name__}.")
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise UserError(f"{where}: onbekende instelling '{key}' (bekend: {known}).")
+        default = getattr(cls(), key)
+        if dataclasses.is_dataclass(default):
+            values[key] = _build(type(default), value, where=f"{where} [{key}]")
+            continue
+        values[key] = _check_type(key, value, default, where=where)
+    return cls(**values)
+
+
+def _check_type(key: str, value: Any, default: Any, *, where: str) -> Any:
+    if default is None or isinstance(value, type(default)):
+        return value
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    raise UserError(f"{where}: '{key}' moet een {type(default).__name__} zijn, niet {value!r}.")
+
+
+def override(settings: Settings, section: str, **changes: Any) -> Settings:
+    """Settings with some fields of one section replaced (for command-line flags); None means 'not given'."""
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        return settings
+    part = dataclasses.replace(getattr(settings, section), **given)
+    return dataclasses.replace(settings, **{section: part})

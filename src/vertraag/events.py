@@ -1,0 +1,55 @@
+"""The one event vocabulary of vertraag: everything a step finds is an `Event` on one stream.
+
+`vertraag run --json` prints each event as one JSON object per line; every type is documented in the README
+("Event stream"). Time `t` is always seconds of session audio (sample count / sample rate), never wall-clock.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Event types. Later steps (the session, prompts) add their own types to this same stream.
+SPEECH_START = "speech_start"  # voice activity began
+SPEECH_END = "speech_end"  # voice activity ended; `duration` in seconds
+RAISED_VOICE = "raised_voice"  # speech held louder than the calm baseline; `rise_db`, `onset`, `baseline_db`
+BASELINE = "baseline"  # the calm level was learned; `baseline_db`
+PARTIAL = "partial"  # recogniser's current hypothesis; `text` (stable part) and `pending`
+UTTERANCE = "utterance"  # recogniser's final result; `text`, `start`, `end`, `words`
+FINDING = "finding"  # unsafe language in an utterance; `category`, `match`, `reframe`
+SOURCE_PROBLEM = "source_problem"  # the audio source lost data or the device; `reason`
+
+TIME_DECIMALS = 3  # millisecond resolution is plenty for a conversation
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened at audio time `t` (seconds). `data` holds the type's own fields."""
+
+    type: str
+    t: float
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"t": round(self.t, TIME_DECIMALS), "type": self.type}
+        for key, value in self.data.items():
+            out[key] = _jsonable(value)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, TIME_DECIMALS) if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "to_dict"):
+        return _jsonable(value.to_dict())
+    return value

@@ -1,0 +1,1 @@
+"""Speech recognition: frames in, partial hypotheses and final utterances out (see `base.py`)."""
