@@ -1,11 +1,126 @@
-"""`vertraag run`: placeholder until its issue lands (replaced by the real module)."""
+"""`vertraag run`: listen to a recording (`--input FILE.wav`) or the microphone and print what it notices.
+
+With --json every event is one JSON object per line (see README, "Event stream"); without it, one readable
+Dutch line per event. Partial hypotheses are only shown with --json or -v.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import logging
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from vertraag import events as ev
+from vertraag.audio.source import AudioSource
+from vertraag.config import Settings, load_settings, override
+from vertraag.errors import NothingToReport, UserError
+from vertraag.phrases import message
+from vertraag.pipeline import Pipeline, run_frames
+from vertraag.recognize.base import Recognizer
+from vertraag.render import render
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("vosk", "whisper", "none")
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("run", help="(nog niet beschikbaar)")
-    parser.set_defaults(func=lambda args: 2)
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "run",
+        help="luister naar de microfoon of een opname en meld wat er gebeurt",
+        description="Luister naar de microfoon (of --input FILE.wav) en meld spraak, verheven stemmen en woorden.",
+    )
+    parser.add_argument("--input", "-i", type=Path, help="een WAV-bestand in plaats van de microfoon")
+    parser.add_argument("--json", action="store_true", help="één JSON-object per regel (voor programma's)")
+    parser.add_argument("--realtime", action="store_true", help="speel het bestand af in echte tijd")
+    parser.add_argument("--config", type=Path, help="instellingenbestand (TOML)")
+    parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
+    parser.add_argument("--model", help="map of naam van het spraakmodel (ook: VERTRAAG_MODEL)")
+    parser.add_argument("--device", help="microfoon: naam (deel ervan) of nummer")
+    parser.add_argument("--baseline-db", type=float, help="rustig stemvolume in dBFS (anders zelf geleerd)")
+    parser.add_argument("--threshold-db", type=float, help="zoveel dB boven rustig telt als verheven")
+    parser.add_argument("--hold-ms", type=int, help="zo lang moet de verheffing duren (ms audio)")
+    parser.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    source = _open_source(args, settings)
+    explicit_engine = args.engine is not None or args.model is not None
+    recognizer = _recognizer(settings, explicit=explicit_engine)
+    pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
+    out: TextIO = sys.stdout
+    show_partials = args.json or args.verbose > 0
+    if args.input is None and not args.json:
+        print(message("listening"), file=sys.stderr)
+    try:
+        for event in run_frames(pipeline, source.frames()):
+            if event.type == ev.PARTIAL and not show_partials:
+                continue
+            out.write((event.to_json() if args.json else render(event)) + "\n")
+            out.flush()
+    finally:
+        source.close()
+    if pipeline.summary.speech_seconds == 0.0:
+        name = args.input.name if args.input is not None else "de microfoon"
+        raise NothingToReport(message("no_speech", name=name))
+    if not args.json:
+        summary = pipeline.summary
+        print(message("summary", audio=summary.audio_seconds, speech=summary.speech_seconds), file=sys.stderr)
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    settings = override(settings, "recognizer", engine=args.engine, model=args.model)
+    settings = override(settings, "audio", device=args.device)
+    return override(
+        settings,
+        "raised_voice",
+        baseline_db=args.baseline_db,
+        threshold_db=args.threshold_db,
+        hold_ms=args.hold_ms,
+    )
+
+
+def _open_source(args: argparse.Namespace, settings: Settings) -> AudioSource:
+    if args.input is not None:
+        from vertraag.audio.wav_source import WavSource
+
+        return WavSource(args.input, realtime=args.realtime)
+    from vertraag.audio.mic_source import MicSource
+
+    device: str | int | None = settings.audio.device
+    return MicSource(device=device, block_ms=settings.audio.block_ms)
+
+
+def _recognizer(settings: Settings, *, explicit: bool) -> Recognizer | None:
+    """The configured engine, or None. Without a Dutch model the run goes on with loudness only, unless the
+    user asked for an engine or model explicitly (then the missing model is an error they need to see)."""
+    engine = settings.recognizer.engine
+    if engine == "none":
+        return None
+    from vertraag.models.store import resolve_model
+    from vertraag.recognize.factory import create_recognizer
+
+    try:
+        model_dir = resolve_model(engine, settings.recognizer.model)
+    except UserError as exc:
+        if explicit or settings.recognizer.model is not None:
+            raise
+        log.info("no model for %s: %s", engine, exc.message)
+        print(message("no_model_fallback"), file=sys.stderr)
+        return None
+    return create_recognizer(settings.recognizer, model_dir)
+
+
+def _word_detector(recognizer: Recognizer | None) -> Any:
+    if recognizer is None:
+        return None
+    from vertraag.detect.words import WordDetector
+
+    return WordDetector.load()
+
+
