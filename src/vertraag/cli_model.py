@@ -1,11 +1,172 @@
-"""`vertraag model`: placeholder until its issue lands (replaced by the real module)."""
+"""`vertraag model list | download | install | verify | path`: getting and checking speech models."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
+from pathlib import Path
 from typing import Any
+
+from vertraag.errors import EXIT_OK, UserError
+from vertraag.models import catalog, download, store
+from vertraag.models.catalog import VOSK, WHISPER
+from vertraag.models.progress import ProgressBar
+
+log = logging.getLogger(__name__)
+
+VOSK_QUIET = -1  # vosk.SetLogLevel: keep Kaldi's own log lines off the terminal
+BYTES_PER_MB = 1_000_000
+ENGINE_HELP = "voor welke herkenner (standaard: afgeleid uit de naam of de map)"
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("model", help="(nog niet beschikbaar)")
-    parser.set_defaults(func=lambda args: 2)
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "model", help="spraakmodellen tonen, downloaden, installeren en controleren"
+    )
+    actions = parser.add_subparsers(dest="model_command", metavar="ACTIE", required=True)
+
+    listing = actions.add_parser("list", help="bekende en geïnstalleerde modellen, en waar ze staan")
+    listing.set_defaults(func=run_list)
+
+    fetch = actions.add_parser(
+        "download", help="een model downloaden en installeren (standaard: Nederlands Vosk)"
+    )
+    fetch.add_argument("name", nargs="?", default=catalog.DUTCH_VOSK.name, metavar="NAAM")
+    fetch.add_argument("--url", help="een ander adres (spiegel) voor het zip-bestand")
+    fetch.add_argument(
+        "--timeout", type=float, default=download.DOWNLOAD_TIMEOUT_S, metavar="SECONDEN",
+        help="opgeven als de verbinding zo lang stilvalt",
+    )
+    fetch.set_defaults(func=run_download)
+
+    install = actions.add_parser("install", help="een model installeren uit een zip-bestand dat u al hebt")
+    install.add_argument("zip_file", type=Path, metavar="BESTAND.zip")
+    install.add_argument(
+        "--name", metavar="NAAM", help="de mapnaam van het model (standaard: uit het zip-bestand)"
+    )
+    install.set_defaults(func=run_install)
+
+    verify = actions.add_parser("verify", help="controleren of een model compleet is en laadt")
+    verify.add_argument("model", nargs="?", metavar="NAAM|PAD")
+    verify.add_argument("--engine", choices=catalog.ENGINES, help=ENGINE_HELP)
+    verify.set_defaults(func=run_verify)
+
+    where = actions.add_parser("path", help="de map van een model, of zonder NAAM de modellenmap")
+    where.add_argument("model", nargs="?", metavar="NAAM")
+    where.add_argument("--engine", choices=catalog.ENGINES, help=ENGINE_HELP)
+    where.set_defaults(func=run_path)
+
+
+# ---- list ------------------------------------------------------------------------------------------
+
+
+def run_list(args: argparse.Namespace) -> int:
+    folder = store.models_dir()
+    print(f"Modellenmap: {folder}")
+    known_dirs = set()
+    for info in catalog.KNOWN_MODELS:
+        path = store.installed_path(info)
+        known_dirs.add(info.dir_name)
+        default = "*" if catalog.default_for(info.engine) is info else " "
+        if path is not None and store.detect_engine(path) == info.engine:
+            status = f"geïnstalleerd, {_mb(store.folder_size(path))}"
+        elif path is not None:
+            status = "onvolledig: installeer opnieuw"
+        else:
+            size = f", download {_mb(info.size_bytes)}" if info.size_bytes else ""
+            status = f"niet geïnstalleerd{size}"
+        columns = f"{info.name:<26} {info.engine:<8} {status:<38} {info.licence:<11}"
+        print(f"{default} {columns} {info.description}")
+    for model in store.installed_models(folder):
+        if model.name in known_dirs:
+            continue
+        engine = model.engine or "?"
+        status = f"geïnstalleerd, {_mb(model.size_bytes)}" if model.engine else "geen bruikbaar model"
+        print(f"  {model.name:<26} {engine:<8} {status}")
+    print("* = standaard voor die herkenner. Downloaden: `vertraag model download [NAAM]`.")
+    return EXIT_OK
+
+
+# ---- download and install --------------------------------------------------------------------------
+
+
+def run_download(args: argparse.Namespace) -> int:
+    info = catalog.find(args.name)
+    if info is not None and args.url is None:
+        path = store.installed_path(info)
+        if path is not None and store.detect_engine(path) == info.engine:
+            print(f"{info.name} is al geïnstalleerd: {path}")
+            return EXIT_OK
+    progress = ProgressBar(sys.stderr, label=f"Downloaden {args.name}")
+    path = download.download_model(args.name, url=args.url, progress=progress, timeout_s=args.timeout)
+    print(f"Geïnstalleerd: {path}")
+    return EXIT_OK
+
+
+def run_install(args: argparse.Namespace) -> int:
+    path = download.install_zip(args.zip_file.expanduser(), name=args.name)
+    print(f"Geïnstalleerd: {path}")
+    return EXIT_OK
+
+
+# ---- verify and path -------------------------------------------------------------------------------
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    engine = args.engine or _engine_for(args.model)
+    path = store.resolve_model(engine, args.model)
+    _load(engine, path)
+    print(f"In orde: {path} ({engine}-model, {_mb(store.folder_size(path))})")
+    return EXIT_OK
+
+
+def run_path(args: argparse.Namespace) -> int:
+    if args.model is None:
+        print(store.models_dir())
+        return EXIT_OK
+    engine = args.engine or _engine_for(args.model)
+    print(store.resolve_model(engine, args.model))
+    return EXIT_OK
+
+
+def _engine_for(name_or_path: str | None) -> str:
+    """The engine a model name or folder belongs to; the default engine (Vosk) when it cannot be told."""
+    if name_or_path is None:
+        return VOSK
+    info = catalog.find(name_or_path)
+    if info is not None:
+        return info.engine
+    for candidate in (Path(name_or_path).expanduser(), store.models_dir() / name_or_path):
+        engine = store.detect_engine(candidate)
+        if engine is not None:
+            return engine
+    return VOSK
+
+
+def _load(engine: str, path: Path) -> None:
+    """Load the model with its engine: the final proof that it works (imports the engine lazily)."""
+    try:
+        if engine == VOSK:
+            import vosk
+
+            vosk.SetLogLevel(VOSK_QUIET)
+            vosk.Model(str(path))
+        elif engine == WHISPER:
+            from faster_whisper import WhisperModel
+
+            WhisperModel(str(path), device="cpu", compute_type="int8")
+    except ImportError as exc:
+        raise UserError(
+            f"De herkenner '{engine}' is niet geïnstalleerd: installeer die (voor Whisper: "
+            "`pip install 'vertraag[whisper]'`) en probeer het opnieuw."
+        ) from exc
+    except Exception as exc:  # the engines raise plain Exception/RuntimeError on a broken model
+        log.info("loading %s model %s failed: %r", engine, path, exc)
+        raise UserError(
+            f"Het model in {path} is compleet maar laadt niet ({exc}): installeer het opnieuw."
+        ) from exc
+
+
+def _mb(n_bytes: int | None) -> str:
+    return f"{(n_bytes or 0) / BYTES_PER_MB:.1f} MB".replace(".", ",")
