@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from vertraag import __version__, cli_model, cli_run, cli_scan
+from vertraag import __version__, cli_devices, cli_model, cli_run, cli_scan
 from vertraag.errors import EXIT_USER_ERROR, UserError
 
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"vertraag {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="meer details in het logboek (stderr)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (cli_run, cli_scan, cli_model):
+    for module in (cli_run, cli_scan, cli_model, cli_devices):
         module.register(subparsers)
     return parser
 

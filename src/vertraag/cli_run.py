@@ -10,16 +10,17 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from vertraag import events as ev
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import NothingToReport, UserError
 from vertraag.phrases import message
-from vertraag.pipeline import Pipeline, run_frames
-from vertraag.recognize.base import Recognizer
 from vertraag.render import render
+
+if TYPE_CHECKING:
+    from vertraag.recognize.base import Recognizer
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from vertraag.pipeline import Pipeline, run_frames  # heavy (numpy, VAD): only when running
+
     settings = _settings(args)
     source = _open_source(args, settings)
     explicit_engine = args.engine is not None or args.model is not None
