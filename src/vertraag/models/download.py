@@ -127,7 +127,7 @@ def download_file(
             done = _stream(
                 response, out, url=url, folder=dest.parent, total=total, progress=progress
             )
-            if done < (server_size or total or 0):
+            if server_size is not None and done < server_size:  # the server promised more: it broke off
                 raise _interrupted_error(url, done)
             if expected_size is not None and done != expected_size:
                 raise _size_error(url, done, expected_size)
