@@ -45,8 +45,9 @@ class HypothesisBuffer:
         """Take the newest hypothesis (its words in order); return the stable prefix and the rest."""
         current = list(words)
         agreed = _common_prefix_length(self._previous, current)
+        n = len(self._committed)
         # Extend only when both hypotheses agree with the committed words too: never re-commit a revision.
-        if agreed > len(self._committed):
+        if agreed > n and current[:n] == self._committed:
             self._committed = current[:agreed]
         self._previous = current
         return Hypothesis(stable=tuple(self._committed), pending=tuple(current[len(self._committed) :]))
