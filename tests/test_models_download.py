@@ -54,13 +54,15 @@ def model_zip(tmp_path: Path) -> Path:
     return zip_dir(tree, tmp_path / "m.zip", top="vosk-model-test-0.1", compress=False)
 
 
-def test_download_installs_the_model_and_shows_progress(server: ModelServer, folder: Path,
-                                                        model_zip: Path) -> None:
+def test_download_installs_the_model_and_shows_progress(
+    server: ModelServer, folder: Path, model_zip: Path
+) -> None:
     url = server.add("/m.zip", model_zip.read_bytes())
     shown = io.StringIO()
 
-    path = download.download_model("testmodel", url=url, folder=folder,
-                                   progress=ProgressBar(shown, label="Downloaden"))
+    path = download.download_model(
+        "testmodel", url=url, folder=folder, progress=ProgressBar(shown, label="Downloaden")
+    )
 
     assert path == folder / "testmodel"
     assert store.detect_engine(path) == catalog.VOSK
@@ -71,8 +73,9 @@ def test_download_installs_the_model_and_shows_progress(server: ModelServer, fol
     assert percents == sorted(percents) and len(percents) >= 3
 
 
-def test_a_wrong_size_is_refused_before_downloading(server: ModelServer, folder: Path,
-                                                    model_zip: Path) -> None:
+def test_a_wrong_size_is_refused_before_downloading(
+    server: ModelServer, folder: Path, model_zip: Path
+) -> None:
     url = server.add("/mirror.zip", model_zip.read_bytes())  # a mirror serving some other file
 
     with pytest.raises(UserError, match=r"in plaats van 40\.441\.176") as caught:
@@ -82,8 +85,9 @@ def test_a_wrong_size_is_refused_before_downloading(server: ModelServer, folder:
     assert leftovers(folder) == []
 
 
-def test_a_wrong_size_is_caught_when_the_server_does_not_announce_one(server: ModelServer, folder: Path,
-                                                                     model_zip: Path) -> None:
+def test_a_wrong_size_is_caught_when_the_server_does_not_announce_one(
+    server: ModelServer, folder: Path, model_zip: Path
+) -> None:
     url = server.add("/mirror.zip", model_zip.read_bytes(), declared_size=None)
 
     with pytest.raises(UserError, match=f"{model_zip.stat().st_size:,}".replace(",", ".")):
@@ -92,8 +96,9 @@ def test_a_wrong_size_is_caught_when_the_server_does_not_announce_one(server: Mo
     assert leftovers(folder) == []
 
 
-def test_an_interrupted_download_leaves_nothing_and_a_retry_works(server: ModelServer, folder: Path,
-                                                                  model_zip: Path) -> None:
+def test_an_interrupted_download_leaves_nothing_and_a_retry_works(
+    server: ModelServer, folder: Path, model_zip: Path
+) -> None:
     data = model_zip.read_bytes()
     broken = server.add("/broken.zip", data, send_bytes=len(data) // 2)  # the server hangs up half-way
 
@@ -105,8 +110,9 @@ def test_an_interrupted_download_leaves_nothing_and_a_retry_works(server: ModelS
     assert store.detect_engine(path) == catalog.VOSK
 
 
-def test_a_stalled_download_gives_up_instead_of_hanging(server: ModelServer, folder: Path,
-                                                        model_zip: Path) -> None:
+def test_a_stalled_download_gives_up_instead_of_hanging(
+    server: ModelServer, folder: Path, model_zip: Path
+) -> None:
     data = model_zip.read_bytes()
     url = server.add("/stall.zip", data, send_bytes=len(data) // 3, stall=True)
 
@@ -144,8 +150,9 @@ def test_a_missing_file_on_the_server_is_reported(server: ModelServer, folder: P
         ("vosk-model-test-0.1/graph/link", True),
     ],
 )
-def test_a_zip_slip_archive_is_refused_whole(tmp_path: Path, folder: Path, model_zip: Path, member: str,
-                                             symlink: bool) -> None:
+def test_a_zip_slip_archive_is_refused_whole(
+    tmp_path: Path, folder: Path, model_zip: Path, member: str, symlink: bool
+) -> None:
     hostile = add_member(model_zip, member, b"/etc/passwd" if symlink else b"pwned", symlink=symlink)
 
     with pytest.raises(UserError, match="onveilig pad"):
@@ -176,8 +183,9 @@ def test_a_truncated_zip_is_refused(tmp_path: Path, folder: Path, model_zip: Pat
     assert leftovers(folder) == []
 
 
-def test_a_corrupted_member_is_refused_after_unpacking_started(tmp_path: Path, folder: Path,
-                                                               model_zip: Path) -> None:
+def test_a_corrupted_member_is_refused_after_unpacking_started(
+    tmp_path: Path, folder: Path, model_zip: Path
+) -> None:
     data = bytearray(model_zip.read_bytes())
     data[len(data) // 3] ^= 0xFF  # inside am/final.mdl's stored bytes: only its CRC can tell
     bad = tmp_path / "bad.zip"
@@ -199,8 +207,9 @@ def test_a_zip_without_a_model_is_refused(tmp_path: Path, folder: Path) -> None:
     assert leftovers(folder) == []
 
 
-def test_names_come_from_the_top_folder_or_the_zip_name(tmp_path: Path, folder: Path,
-                                                        model_zip: Path) -> None:
+def test_names_come_from_the_top_folder_or_the_zip_name(
+    tmp_path: Path, folder: Path, model_zip: Path
+) -> None:
     flat = zip_dir(write_tree(tmp_path / "flat", VOSK_TREE), tmp_path / "my-model.zip", top=None)
     whisper = zip_dir(write_tree(tmp_path / "w", WHISPER_TREE), tmp_path / "w.zip", top="faster-whisper-x")
 
@@ -210,8 +219,9 @@ def test_names_come_from_the_top_folder_or_the_zip_name(tmp_path: Path, folder: 
     assert leftovers(folder) == ["faster-whisper-x", "my-model", "vosk-model-test-0.1"]
 
 
-def test_reinstalling_replaces_the_old_model_instead_of_mixing(tmp_path: Path, folder: Path,
-                                                               model_zip: Path) -> None:
+def test_reinstalling_replaces_the_old_model_instead_of_mixing(
+    tmp_path: Path, folder: Path, model_zip: Path
+) -> None:
     download.install_zip(model_zip, folder=folder)
     stray = folder / "vosk-model-test-0.1" / "stray-file-from-old-version"
     stray.write_text("old")
@@ -248,8 +258,12 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     mount_point.mkdir()
     if os.geteuid() != 0:
         pytest.skip("a full disk is simulated with a small tmpfs, which needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK}", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK}", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
@@ -259,8 +273,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize("announced", [True, False], ids=["size-announced", "size-unknown"])
-def test_a_full_disk_during_download_leaves_nothing(server: ModelServer, small_disk: Path,
-                                                    announced: bool) -> None:
+def test_a_full_disk_during_download_leaves_nothing(
+    server: ModelServer, small_disk: Path, announced: bool
+) -> None:
     body = bytes(BIG_FILE_BYTES)
     url = server.add("/big.zip", body, declared_size=len(body) if announced else None)
 
@@ -270,8 +285,9 @@ def test_a_full_disk_during_download_leaves_nothing(server: ModelServer, small_d
     assert leftovers(small_disk) == []
 
 
-def test_a_full_disk_while_unpacking_leaves_nothing(server: ModelServer, small_disk: Path,
-                                                    tmp_path: Path) -> None:
+def test_a_full_disk_while_unpacking_leaves_nothing(
+    server: ModelServer, small_disk: Path, tmp_path: Path
+) -> None:
     tree = write_tree(tmp_path / "big", BIG_MODEL_TREE)
     url = server.add("/big.zip", zip_dir(tree, tmp_path / "big.zip", top="big", compress=False).read_bytes())
 

@@ -88,8 +88,9 @@ def _copy_of(model: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("lost", ["am/final.mdl", "conf/model.conf", "conf/mfcc.conf", "graph/Gr.fst"])
-def test_a_real_model_missing_a_part_is_named_in_the_error(korean_model: Path, tmp_path: Path,
-                                                           lost: str) -> None:
+def test_a_real_model_missing_a_part_is_named_in_the_error(
+    korean_model: Path, tmp_path: Path, lost: str
+) -> None:
     broken = _copy_of(korean_model, tmp_path)
     (broken / lost).unlink()
 
@@ -181,8 +182,9 @@ def test_a_path_wins_over_the_models_folder(models: Path, korean_model: Path) ->
         ("kaldi", None, "Onbekende spraakherkenner"),
     ],
 )
-def test_wrong_names_and_engines_get_a_clear_sentence(models: Path, engine: str, name: str | None,
-                                                      expected: str) -> None:
+def test_wrong_names_and_engines_get_a_clear_sentence(
+    models: Path, engine: str, name: str | None, expected: str
+) -> None:
     with pytest.raises(UserError, match=expected):
         resolve_model(engine, name)
 

@@ -35,7 +35,10 @@ def register(subparsers: Any) -> None:
     fetch.add_argument("name", nargs="?", default=catalog.DUTCH_VOSK.name, metavar="NAAM")
     fetch.add_argument("--url", help="een ander adres (spiegel) voor het zip-bestand")
     fetch.add_argument(
-        "--timeout", type=float, default=download.DOWNLOAD_TIMEOUT_S, metavar="SECONDEN",
+        "--timeout",
+        type=float,
+        default=download.DOWNLOAD_TIMEOUT_S,
+        metavar="SECONDEN",
         help="opgeven als de verbinding zo lang stilvalt",
     )
     fetch.set_defaults(func=run_download)

@@ -124,9 +124,7 @@ def download_file(
         total = expected_size if expected_size is not None else server_size
         _check_free_space(dest.parent, total)
         with _temporary_file(dest.parent) as (tmp_path, out):
-            done = _stream(
-                response, out, url=url, folder=dest.parent, total=total, progress=progress
-            )
+            done = _stream(response, out, url=url, folder=dest.parent, total=total, progress=progress)
             if server_size is not None and done < server_size:  # the server promised more: it broke off
                 raise _interrupted_error(url, done)
             if expected_size is not None and done != expected_size:
