@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import subprocess
 import time
 from collections.abc import Iterator
@@ -68,6 +69,7 @@ def test_download_installs_the_model_and_shows_progress(
     assert store.detect_engine(path) == catalog.VOSK
     assert (path / "am" / "final.mdl").stat().st_size == VOSK_TREE["am/final.mdl"]
     assert leftovers(folder) == ["testmodel"]  # no zip, no temporary file
+    assert stat.S_IMODE(path.stat().st_mode) == download.PRIVATE_DIR_MODE  # readable by the user alone
     percents = [int(line.split("]")[1].split("%")[0]) for line in shown.getvalue().splitlines()]
     assert percents[0] == 0 and percents[-1] == 100
     assert percents == sorted(percents) and len(percents) >= 3

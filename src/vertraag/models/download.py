@@ -48,6 +48,9 @@ REPLACED_PREFIX = ".replaced-"
 # A model's folder name: one plain path component that `list` shows (not hidden, no separators).
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+# Installed models and the models folder are private: the README promises that files vertraag writes are
+# readable by the user alone.
+PRIVATE_DIR_MODE = 0o700
 # Folders that macOS adds to zip files it creates; never part of a model.
 IGNORED_TOP_LEVEL = ("__MACOSX",)
 
@@ -283,6 +286,7 @@ def _place(work: Path, *, folder: Path, name: str | None, zip_path: Path) -> Pat
             "controleer of u het juiste bestand hebt; er is niets geïnstalleerd."
         )
     target = folder / name
+    model_root.chmod(PRIVATE_DIR_MODE)
     _move_into_place(model_root, target)
     log.info("installed %s model %s at %s", engine, name, target)
     return target
@@ -351,7 +355,7 @@ def download_whisper(name: str, *, folder: Path) -> Path:
 
 def _prepare_folder(folder: Path) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(
             f"Kan de modelmap {folder} niet aanmaken ({exc.strerror}): "
