@@ -169,13 +169,12 @@ class WhisperRecognizer:
 def spread_words(text: str, *, start: float, end: float) -> list[Word]:
     """The words of `text` with times estimated by sharing [start, end] out in proportion to word length."""
     tokens = [t for t in (_clean(raw) for raw in text.split()) if t]
-    total = sum(len(t) for t in tokens)
-    words, at = [], start
-    for token in tokens:
-        step = (end - start) * len(token) / total
-        words.append(Word(text=token, start=at, end=at + step))
-        at += step
-    return words
+    if not tokens:
+        return []
+    cumulative = np.cumsum([0, *(len(t) for t in tokens)])
+    bounds = [start + (end - start) * float(c) / float(cumulative[-1]) for c in cumulative]
+    bounds[-1] = end  # exactly, whatever the rounding
+    return [Word(text=t, start=bounds[i], end=bounds[i + 1]) for i, t in enumerate(tokens)]
 
 
 def _timed_words(segments: list[Any], *, offset: float) -> list[Word]:
