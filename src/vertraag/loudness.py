@@ -1,0 +1,65 @@
+"""Loudness: the level of each frame, and a smoothed level over speech frames only.
+
+Levels are dBFS of RMS: 0 dBFS is a full-scale square wave, a full-scale sine is about -3 dBFS and calm
+speech into a laptop microphone sits around -30 to -20 dBFS. The smoothed level is what the raised-voice
+detector compares with the calm baseline; it ignores everything that is not speech (a clap, a door, the
+pauses between words), so only the voice itself can raise it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from vertraag.audio.frames import FRAME_SECONDS, INT16_FULL_SCALE, Samples
+
+# Digital silence has no finite level; this floor is far below any microphone's self-noise (~-90 dBFS)
+# and keeps every level a plain float.
+MIN_DBFS = -100.0
+# How much speech the smoothed level covers: about two syllables, so the loud vowels of a shouted word
+# carry it and the dips between words do not (pipecat's volume tracker uses a similar 0.4 s window).
+SMOOTHING_WINDOW_MS = 500
+MIN_POWER = 10.0 ** (MIN_DBFS / 10.0)
+
+
+def frame_dbfs(samples: Samples) -> float:
+    """RMS level of an int16 frame in dBFS, never below MIN_DBFS (digital silence, an empty frame)."""
+    if len(samples) == 0:
+        return MIN_DBFS
+    scaled = np.asarray(samples, dtype=np.float64) / INT16_FULL_SCALE
+    power = float(np.mean(scaled * scaled))
+    if power <= 0.0:
+        return MIN_DBFS
+    return max(MIN_DBFS, 10.0 * math.log10(power))
+
+
+def _window_frames(window_ms: int) -> int:
+    return max(1, round(window_ms / 1000 / FRAME_SECONDS))
+
+
+class SpeechLoudness:
+    """Smoothed loudness of speech: the power average of the last `window_ms` of SPEECH frames.
+
+    `update()` takes every frame's level; frames that are not speech are ignored and leave the level as it
+    was (a pause freezes it). Averaging power rather than dB lets loud vowels dominate, as they do for the
+    ear. Returns None until the first speech frame.
+    """
+
+    def __init__(self, *, window_ms: int = SMOOTHING_WINDOW_MS) -> None:
+        self._powers: deque[float] = deque(maxlen=_window_frames(window_ms))
+        self._level: float | None = None
+
+    @property
+    def level_db(self) -> float | None:
+        """The current smoothed speech level in dBFS, or None before any speech."""
+        return self._level
+
+    def update(self, level_db: float, *, is_speech: bool) -> float | None:
+        if not is_speech:
+            return self._level
+        self._powers.append(10.0 ** (level_db / 10.0))
+        mean = max(math.fsum(self._powers) / len(self._powers), MIN_POWER)
+        self._level = 10.0 * math.log10(mean)
+        return self._level
