@@ -27,7 +27,8 @@ from tests.model_server import (
     zip_dir,
 )
 from vertraag.errors import UserError
-from vertraag.models import catalog, download, store
+from vertraag.models import catalog, download, install, store
+from vertraag.models import folder as folder_mod
 from vertraag.models.progress import ProgressBar
 
 DUTCH = catalog.DUTCH_VOSK
@@ -69,7 +70,7 @@ def test_download_installs_the_model_and_shows_progress(
     assert store.detect_engine(path) == catalog.VOSK
     assert (path / "am" / "final.mdl").stat().st_size == VOSK_TREE["am/final.mdl"]
     assert leftovers(folder) == ["testmodel"]  # no zip, no temporary file
-    assert stat.S_IMODE(path.stat().st_mode) == download.PRIVATE_DIR_MODE  # readable by the user alone
+    assert stat.S_IMODE(path.stat().st_mode) == folder_mod.PRIVATE_DIR_MODE  # readable by the user alone
     percents = [int(line.split("]")[1].split("%")[0]) for line in shown.getvalue().splitlines()]
     assert percents[0] == 0 and percents[-1] == 100
     assert percents == sorted(percents) and len(percents) >= 3
@@ -158,7 +159,7 @@ def test_a_zip_slip_archive_is_refused_whole(
     hostile = add_member(model_zip, member, b"/etc/passwd" if symlink else b"pwned", symlink=symlink)
 
     with pytest.raises(UserError, match="onveilig pad"):
-        download.install_zip(hostile, folder=folder)
+        install.install_zip(hostile, folder=folder)
 
     assert leftovers(folder) == []
     assert not (tmp_path / "evil.txt").exists() and not (folder.parent.parent / "evil.txt").exists()
@@ -180,7 +181,7 @@ def test_a_truncated_zip_is_refused(tmp_path: Path, folder: Path, model_zip: Pat
     cut.write_bytes(model_zip.read_bytes()[: model_zip.stat().st_size // 2])
 
     with pytest.raises(UserError, match="beschadigd of onvolledig"):
-        download.install_zip(cut, folder=folder)
+        install.install_zip(cut, folder=folder)
 
     assert leftovers(folder) == []
 
@@ -194,7 +195,7 @@ def test_a_corrupted_member_is_refused_after_unpacking_started(
     bad.write_bytes(bytes(data))
 
     with pytest.raises(UserError, match="beschadigd"):
-        download.install_zip(bad, folder=folder)
+        install.install_zip(bad, folder=folder)
 
     assert leftovers(folder) == []
 
@@ -204,7 +205,7 @@ def test_a_zip_without_a_model_is_refused(tmp_path: Path, folder: Path) -> None:
     other = zip_dir(photos, tmp_path / "x.zip", top=None)
 
     with pytest.raises(UserError, match="bevat geen Vosk- of Whisper-model"):
-        download.install_zip(other, folder=folder)
+        install.install_zip(other, folder=folder)
 
     assert leftovers(folder) == []
 
@@ -215,22 +216,22 @@ def test_names_come_from_the_top_folder_or_the_zip_name(
     flat = zip_dir(write_tree(tmp_path / "flat", VOSK_TREE), tmp_path / "my-model.zip", top=None)
     whisper = zip_dir(write_tree(tmp_path / "w", WHISPER_TREE), tmp_path / "w.zip", top="faster-whisper-x")
 
-    assert download.install_zip(model_zip, folder=folder) == folder / "vosk-model-test-0.1"
-    assert download.install_zip(flat, folder=folder) == folder / "my-model"
-    assert store.detect_engine(download.install_zip(whisper, folder=folder)) == catalog.WHISPER
+    assert install.install_zip(model_zip, folder=folder) == folder / "vosk-model-test-0.1"
+    assert install.install_zip(flat, folder=folder) == folder / "my-model"
+    assert store.detect_engine(install.install_zip(whisper, folder=folder)) == catalog.WHISPER
     assert leftovers(folder) == ["faster-whisper-x", "my-model", "vosk-model-test-0.1"]
 
 
 def test_reinstalling_replaces_the_old_model_instead_of_mixing(
     tmp_path: Path, folder: Path, model_zip: Path
 ) -> None:
-    download.install_zip(model_zip, folder=folder)
+    install.install_zip(model_zip, folder=folder)
     stray = folder / "vosk-model-test-0.1" / "stray-file-from-old-version"
     stray.write_text("old")
     tree = write_tree(tmp_path / "v2", VOSK_TREE, seed=2)
     newer = zip_dir(tree, tmp_path / "v2.zip", top="vosk-model-test-0.1")
 
-    path = download.install_zip(newer, folder=folder)
+    path = install.install_zip(newer, folder=folder)
 
     assert not stray.exists()
     assert (path / "am/final.mdl").read_bytes() == (tmp_path / "v2/am/final.mdl").read_bytes()
@@ -241,12 +242,12 @@ def test_leftovers_of_a_killed_download_are_cleaned_up_later(folder: Path, model
     folder.mkdir()
     old = folder / ".download-killed.part"
     old.write_bytes(b"half")
-    long_ago = time.time() - 2 * download.STALE_TEMP_S
+    long_ago = time.time() - 2 * folder_mod.STALE_TEMP_S
     os.utime(old, (long_ago, long_ago))
     running = folder / ".download-running.part"  # maybe another download right now: left alone
     running.write_bytes(b"busy")
 
-    download.install_zip(model_zip, folder=folder)
+    install.install_zip(model_zip, folder=folder)
 
     assert not old.exists() and running.exists()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vertraag.errors import EXIT_OK, UserError
-from vertraag.models import catalog, download, store
+from vertraag.models import catalog, download, install, store
 from vertraag.models.catalog import VOSK, WHISPER
 from vertraag.models.progress import ProgressBar
 
@@ -108,7 +108,7 @@ def run_download(args: argparse.Namespace) -> int:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    path = download.install_zip(args.zip_file.expanduser(), name=args.name)
+    path = install.install_zip(args.zip_file.expanduser(), name=args.name)
     print(f"Geïnstalleerd: {path}")
     return EXIT_OK
 
