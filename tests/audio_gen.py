@@ -9,6 +9,7 @@ that are mostly silence (a clap) are levelled by `active_dbfs`, the RMS of their
 from __future__ import annotations
 
 import csv
+import functools
 import shutil
 import struct
 import subprocess
@@ -289,6 +290,12 @@ def espeak_nl(text: str, *, voice: str = "nl", speed: int = ESPEAK_DEFAULT_WPM, 
     Rendered with `espeak-ng --stdout` and resampled to 16 kHz with soxr; leading and trailing
     silence removed, so a test knows that the returned audio starts and ends with speech.
     """
+    return _espeak_cached(text, voice, speed, pitch).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _espeak_cached(text: str, voice: str, speed: int, pitch: int) -> Audio:
+    """Rendering is deterministic: tests that speak the same sentences share one rendering."""
     exe = shutil.which("espeak-ng")
     if exe is None:
         raise RuntimeError("espeak-ng is not installed (apt install espeak-ng)")

@@ -27,8 +27,10 @@ class AudioSettings:
 
 @dataclass(frozen=True)
 class VadSettings:
-    # Silero speech probability above which a frame counts as speech (Silero's own recommended 0.5).
-    speech_threshold: float = 0.5
+    # Silero speech probability above which a frame counts as speech. Silero's own default is 0.5, but right
+    # after speech its memory scores a following bang, pan or music 0.5-0.9; voiced speech frames score >= 0.9
+    # (measured: 94-99% of them on the real clips), and the pauses between words are bridged by stop_ms.
+    speech_threshold: float = 0.9
     # Speech must hold this long before `speech_start`: a clap or a bang is over sooner.
     start_ms: int = 160
     # Silence must hold this long before `speech_end`: the pauses between words are shorter.
@@ -41,9 +43,11 @@ class VadSettings:
 
 @dataclass(frozen=True)
 class RaisedVoiceSettings:
-    # Rise above the calm baseline that counts as raised. Calm speech wanders ~±3 dB; shouting is +10 dB or more.
+    # Rise above the calm baseline that counts as raised. Calm speech wanders ~±3 dB (measured: smoothed
+    # espeak and real speech at most +2.7 dB over its median); shouting is +10 dB or more.
     threshold_db: float = 6.0
-    # The rise must hold this long (audio time) before we say anything: one emphatic word is not a raised voice.
+    # The rise must hold this long (audio time) before we say anything: one emphatic word is not a
+    # raised voice.
     hold_ms: int = 1500
     # Once raised, the level must fall this far below the threshold before a new rise can start.
     hysteresis_db: float = 2.0

@@ -1,10 +1,12 @@
 """Voice activity: which frames are speech, and where speech segments start and end.
 
-A frame is speech when Silero VAD says so AND the frame is voiced (periodic at a speaking pitch). Silero
-alone rejects a clap, a door, a pan, water or music heard on their own, but right after speech its memory
-keeps saying "speech" over noise for up to a couple of seconds (measured: running water at +20 dB directly
-after a sentence scored 0.5-0.8 for all of 2 s); noise is not periodic, so the voicing check ends that.
-Unvoiced sounds of speech (s, f, ch) are shorter than `stop_ms` and do not break a segment.
+A frame is speech when Silero VAD is sure (`speech_threshold`, 0.9) AND the frame is voiced (periodic at a
+speaking pitch). Silero alone rejects a clap, a door, a pan, water or music heard on their own, but right
+after speech its memory keeps scoring what follows as speech (measured: running water at +20 dB directly
+after a sentence 0.5-0.8 for all of 2 s; music, a pan or a bang 0.5-0.9 for up to a second). Noise is not
+periodic, so the voicing check ends the first; tonal sounds are periodic, but voiced speech scores >= 0.9
+where the remembered noise mostly does not. Unvoiced sounds of speech (s, f, ch) are shorter than
+`stop_ms` and do not break a segment.
 
 Segments follow pipecat's state machine, counted in frames: QUIET -> STARTING (speech must persist
 `start_ms`, longer than any impact) -> SPEAKING -> STOPPING (silence must persist `stop_ms`) -> QUIET.

@@ -5,8 +5,10 @@ median smoothed level of the first `calibration_ms` of speech; when the voice al
 time (after at least MIN_CALIBRATION_MS of calm speech), the calm part so far becomes the baseline and the
 rise counts. A rise starts when the level reaches baseline + threshold_db; it breaks when the level falls
 below threshold - hysteresis_db or when the speech pauses longer than max_pause_ms. Held for hold_ms of
-audio time, it fires one `raised_voice`; then nothing for cooldown_ms, and no new rise until the level
-has come down (below threshold - hysteresis) or the speech paused long enough.
+audio time (short pauses included) and still raised on a speech frame, it fires one `raised_voice`; then
+nothing for cooldown_ms, and no new rise until the level has come down (below threshold - hysteresis)
+or the speech paused longer than max_pause_ms. The rise is dated from where the level left the calm band,
+since the smoothed level reaches the threshold only after some loud speech has filled its window.
 
 All state lives in the instance: one detector per partner is simply two instances.
 """
@@ -79,10 +81,12 @@ class RaisedVoiceDetector:
     def _calibrate(self, t: float, level_db: float, *, is_speech: bool) -> list[Event]:
         if not is_speech:
             return []
-        enough_calm = self._calibration_s * MS >= MIN_CALIBRATION_MS
-        if enough_calm and level_db >= statistics.median(self._calibration) + self._settings.threshold_db:
-            log.info("voice rose during calibration at %.2f s; baseline from the calm part", t)
-            return self._learn(t)
+        if self._calibration_s * MS >= MIN_CALIBRATION_MS:
+            calm_so_far = statistics.median(self._calibration)
+            self._track_calm(t, level_db, reference=calm_so_far)
+            if level_db >= calm_so_far + self._settings.threshold_db:
+                log.info("voice rose during calibration at %.2f s; baseline from the calm part", t)
+                return self._learn(t)
         self._calibration.append(level_db)
         self._calibration_s += FRAME_SECONDS  # one call is one frame
         if self._calibration_s * MS >= self._settings.calibration_ms:
@@ -100,8 +104,7 @@ class RaisedVoiceDetector:
         threshold = self._baseline + self._settings.threshold_db
         release = threshold - self._settings.hysteresis_db
         if is_speech:
-            calm = level_db <= self._baseline + self._settings.threshold_db * CALM_BAND_FRACTION
-            self._left_calm = None if calm else (self._left_calm if self._left_calm is not None else t)
+            self._track_calm(t, level_db, reference=self._baseline)
         if level_db < release:
             self._onset, self._armed = None, True
             return []
@@ -112,9 +115,18 @@ class RaisedVoiceDetector:
             self._onset, self._held = max(left, t - MAX_ONSET_LAG_S), []
         if is_speech:
             self._held.append(level_db)
-        if (t - self._onset) * MS < self._settings.hold_ms or t < self._quiet_until:
+        held = (t - self._onset) * MS >= self._settings.hold_ms
+        # Decide on speech only: a level frozen by a pause after one loud phrase is not a held raised voice.
+        if not held or not is_speech or t < self._quiet_until:
             return []
         return [self._fire(t)]
+
+    def _track_calm(self, t: float, level_db: float, *, reference: float) -> None:
+        """Remember where the level last left the calm band around `reference` (for dating a rise)."""
+        if level_db <= reference + self._settings.threshold_db * CALM_BAND_FRACTION:
+            self._left_calm = None
+        elif self._left_calm is None:
+            self._left_calm = t
 
     def _fire(self, t: float) -> Event:
         assert self._baseline is not None and self._onset is not None
