@@ -24,7 +24,9 @@ LATENCY_BUDGET_S = 0.3  # the issue's allowance on top of the hold time
 RAISE_DB = 10.0
 
 
-def run_cli(*args: str | Path, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml", **(env or {})}
     full_env.pop("VERTRAAG_MODEL", None)
     return subprocess.run(
@@ -102,7 +104,9 @@ def test_loud_noise_is_never_a_raised_voice(tmp_path: Path, calm: np.ndarray, no
 
 
 def test_readable_output_is_dutch(tmp_path: Path, calm: np.ndarray) -> None:
-    proc = run_cli("run", "--input", ag.write_wav(tmp_path / "calm.wav", calm[: SAMPLE_RATE * 6]), "--engine", "none")
+    proc = run_cli(
+        "run", "--input", ag.write_wav(tmp_path / "calm.wav", calm[: SAMPLE_RATE * 6]), "--engine", "none"
+    )
     assert proc.returncode == 0, proc.stderr
     assert "er wordt gesproken" in proc.stdout
     assert "stilte" in proc.stdout
@@ -159,7 +163,9 @@ def test_broken_config_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_without_a_model_the_run_follows_loudness_and_says_so(tmp_path: Path, calm: np.ndarray) -> None:
     wav = ag.write_wav(tmp_path / "calm.wav", calm[: SAMPLE_RATE * 5])
-    proc = run_cli("run", "--input", wav, "--json", env={"VERTRAAG_MODELS_DIR": str(tmp_path / "geen-modellen")})
+    proc = run_cli(
+        "run", "--input", wav, "--json", env={"VERTRAAG_MODELS_DIR": str(tmp_path / "geen-modellen")}
+    )
     assert proc.returncode == 0, proc.stderr
     assert "model" in proc.stderr.lower()
     assert any(json.loads(line)["type"] == "speech_start" for line in proc.stdout.splitlines())

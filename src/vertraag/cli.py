@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Vertraag: een rustig, gestructureerd gesprek voor twee (offline, in het Nederlands).",
     )
     parser.add_argument("--version", action="version", version=f"vertraag {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="meer details in het logboek (stderr)")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="meer details in het logboek (stderr)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (cli_run, cli_scan, cli_model, cli_devices):
         module.register(subparsers)

@@ -10,7 +10,9 @@ from vertraag.errors import UserError
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "devices", help="toon de microfoons (voor --device)", description="Toon de microfoons van deze computer."
+        "devices",
+        help="toon de microfoons (voor --device)",
+        description="Toon de microfoons van deze computer.",
     )
     parser.set_defaults(func=devices_command)
 

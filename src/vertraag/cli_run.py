@@ -31,7 +31,9 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "run",
         help="luister naar de microfoon of een opname en meld wat er gebeurt",
-        description="Luister naar de microfoon (of --input FILE.wav) en meld spraak, verheven stemmen en woorden.",
+        description=(
+            "Luister naar de microfoon (of --input FILE.wav) en meld spraak, verheven stemmen en woorden."
+        ),
     )
     parser.add_argument("--input", "-i", type=Path, help="een WAV-bestand in plaats van de microfoon")
     parser.add_argument("--json", action="store_true", help="één JSON-object per regel (voor programma's)")
@@ -125,5 +127,3 @@ def _word_detector(recognizer: Recognizer | None) -> Any:
     from vertraag.detect.words import WordDetector
 
     return WordDetector.load()
-
-

@@ -37,7 +37,9 @@ def load_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise UserError(f"Bestand niet gevonden: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"Het bestand {path} is geen geldige TOML ({exc}); herstel het of zet het origineel terug.") from exc
+        raise UserError(
+            f"Het bestand {path} is geen geldige TOML ({exc}); herstel het of zet het origineel terug."
+        ) from exc
     except OSError as exc:
         raise UserError(f"Kan {path} niet lezen: {exc.strerror}") from exc
 

@@ -1,4 +1,7 @@
-"""Readable Dutch lines for events (`vertraag run` without --json). The wording lives in phrases/nl/messages.toml."""
+"""Readable Dutch lines for events (`vertraag run` without --json).
+
+The wording lives in phrases/nl/messages.toml.
+"""
 
 from __future__ import annotations
 
