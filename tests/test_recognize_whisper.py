@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from tests import models_fixture
-from tests.audio_gen import Clip, clips, silence
+from tests.audio_gen import Clip, clapping, clips, music, pink_noise, running_water, silence
 from vertraag.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, Frame, Framer
 from vertraag.config import RecognizerSettings
 from vertraag.errors import UserError
@@ -130,6 +130,20 @@ def test_silence_and_clicks_are_not_decoded(whisper_base_dir: Path) -> None:
         events += recognizer.accept(frame, is_speech=bool(np.any(frame.samples)))
     assert events + recognizer.finish() == []
     recognizer.close()
+
+
+def test_noise_let_through_as_speech_is_not_transcribed(whisper_base_dir: Path) -> None:
+    """Voice activity detection errs sometimes; Whisper then writes "MUZIEK." or invents a phrase."""
+    recognizer = WhisperRecognizer(whisper_base_dir)
+    events = []
+    noises = (pink_noise(3.0, seed=4), music(3.0, seed=4), clapping(2.0, seed=4), running_water(3.0, seed=4))
+    for noise in noises:
+        framer = Framer()
+        for frame in [*framer.push(np.concatenate((noise, silence(1.0)))), *framer.flush()]:
+            events += recognizer.accept(frame, is_speech=bool(np.any(frame.samples)))
+        events += recognizer.finish()
+    recognizer.close()
+    assert [u.text for u in events if isinstance(u, Utterance)] == []
 
 
 def test_a_missing_model_says_what_to_do(tmp_path: Path) -> None:

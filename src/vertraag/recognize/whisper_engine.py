@@ -37,11 +37,17 @@ CPU_THREADS = 2  # the cores of a Pi-class machine; more only contend with the a
 COMPUTE_TYPE = "int8"  # RTF ~0.2 for Whisper base on 2 cores, ~340 MB RSS
 BEAM_SIZE = 5  # Whisper's own default; stable keyword results at an RTF well below real time
 MAX_REPEAT_RATIO = 2.4  # gzip compression ratio above which a segment is a repeating hallucination
+# Whisper's own "this is not speech" probability above which a segment is dropped. When voice activity
+# detection lets noise, music or clapping through, Whisper base writes "MUZIEK." or "Kijk eens." with a
+# probability of 0.65-0.77; the real Dutch clips score at most 0.09. (Whisper's built-in rule also needs a
+# low avg_logprob, which those hallucinations do not have; hence `no_speech_threshold=None` and this.)
+MAX_NO_SPEECH_PROB = 0.5
 
 PRE_ROLL_S = 0.2  # audio kept before the first speech frame: voice activity detection reacts late to onsets
 POST_ROLL_S = 0.2  # audio kept after the last speech frame: word endings fade out below the VAD threshold
 END_SILENCE_S = 0.6  # this much non-speech ends an utterance; pauses between words are shorter
 MIN_SPEECH_S = 0.25  # less speech than this is a click or a cough, not worth a decode
+BACKLOG_WARN_UTTERANCES = 3  # more waiting than this: decoding is slower than the conversation
 MAX_UTTERANCE_S = 20.0  # cut long speech here: Whisper's window is 30 s and memory stays bounded
 
 PUNCTUATION = string.punctuation + "“”‘’«»…–—"  # stripped from word edges ("nooit!" is the word "nooit")
@@ -119,6 +125,8 @@ class WhisperRecognizer:
         chunk = self._cutter.push(frame, is_speech=is_speech)
         if chunk is not None:
             self._pending.append(self._pool.submit(self._transcribe, chunk))
+            if len(self._pending) > BACKLOG_WARN_UTTERANCES:
+                log.warning("Whisper is %d utterances behind the audio", len(self._pending))
         return self._collect(wait=False)
 
     def finish(self) -> list[RecognizerEvent]:
@@ -151,7 +159,7 @@ class WhisperRecognizer:
             beam_size=BEAM_SIZE,
             vad_filter=False,
         )
-        kept = [s for s in segments if s.compression_ratio <= MAX_REPEAT_RATIO and s.text.strip()]
+        kept = [s for s in segments if _is_speech_segment(s)]
         text = " ".join(s.text.strip() for s in kept)
         if not text:
             return []
@@ -164,6 +172,15 @@ class WhisperRecognizer:
             return []
         log.debug("Whisper %.2f-%.2f s: %s", start, end, text)
         return [Utterance(text=text, start=start, end=end, words=tuple(words))]
+
+
+def _is_speech_segment(segment: Any) -> bool:
+    if not segment.text.strip():
+        return False
+    if segment.no_speech_prob > MAX_NO_SPEECH_PROB or segment.compression_ratio > MAX_REPEAT_RATIO:
+        log.debug("Dropped as not speech: %r (no_speech_prob %.2f)", segment.text, segment.no_speech_prob)
+        return False
+    return True
 
 
 def spread_words(text: str, *, start: float, end: float) -> list[Word]:
