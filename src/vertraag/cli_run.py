@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -16,6 +17,7 @@ from vertraag import events as ev
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import NothingToReport, UserError
+from vertraag.events import Event
 from vertraag.phrases import message
 from vertraag.render import render
 
@@ -52,11 +54,24 @@ def run_command(args: argparse.Namespace) -> int:
     from vertraag.pipeline import Pipeline, run_frames  # heavy (numpy, VAD): only when running
 
     settings = _settings(args)
-    source = _open_source(args, settings)
-    explicit_engine = args.engine is not None or args.model is not None
-    recognizer = _recognizer(settings, explicit=explicit_engine)
-    pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
     out: TextIO = sys.stdout
+
+    def write(event: Event) -> None:
+        out.write((event.to_json() if args.json else render(event)) + "\n")
+        out.flush()
+
+    def source_problem(reason: str) -> None:
+        write(Event(ev.SOURCE_PROBLEM, pipeline.summary.audio_seconds, {"reason": reason}))
+
+    explicit_engine = args.engine is not None or args.model is not None
+    live = args.input is None or args.realtime  # decoding must never hold up live audio
+    recognizer = _recognizer(settings, explicit=explicit_engine, threaded=live, verbose=args.verbose > 0)
+    pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
+    try:
+        source = _open_source(args, settings, source_problem)
+    except BaseException:
+        pipeline.close()
+        raise
     show_partials = args.json or args.verbose > 0
     if args.input is None and not args.json:
         print(message("listening"), file=sys.stderr)
@@ -64,8 +79,11 @@ def run_command(args: argparse.Namespace) -> int:
         for event in run_frames(pipeline, source.frames()):
             if event.type == ev.PARTIAL and not show_partials:
                 continue
-            out.write((event.to_json() if args.json else render(event)) + "\n")
-            out.flush()
+            write(event)
+    except KeyboardInterrupt:
+        if args.input is not None:
+            raise
+        # Ctrl-C is how a live session ends: not an error.
     finally:
         source.close()
     if pipeline.summary.speech_seconds == 0.0:
@@ -90,18 +108,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _open_source(args: argparse.Namespace, settings: Settings) -> AudioSource:
+def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[str], None]) -> AudioSource:
     if args.input is not None:
         from vertraag.audio.wav_source import WavSource
 
         return WavSource(args.input, realtime=args.realtime)
-    from vertraag.audio.mic_source import MicSource
+    from vertraag.audio.mic_source import MicLost, MicSource
+    from vertraag.audio.reconnect import ReconnectingSource
 
-    device: str | int | None = settings.audio.device
-    return MicSource(device=device, block_ms=settings.audio.block_ms)
+    mic = MicSource(device=settings.audio.device, block_ms=settings.audio.block_ms)
+    return ReconnectingSource(mic, lost=MicLost, on_problem=emit)
 
 
-def _recognizer(settings: Settings, *, explicit: bool) -> Recognizer | None:
+def _recognizer(settings: Settings, *, explicit: bool, threaded: bool, verbose: bool) -> Recognizer | None:
     """The configured engine, or None. Without a Dutch model the run goes on with loudness only, unless the
     user asked for an engine or model explicitly (then the missing model is an error they need to see)."""
     engine = settings.recognizer.engine
@@ -118,7 +137,7 @@ def _recognizer(settings: Settings, *, explicit: bool) -> Recognizer | None:
         log.info("no model for %s: %s", engine, exc.message)
         print(message("no_model_fallback"), file=sys.stderr)
         return None
-    return create_recognizer(settings.recognizer, model_dir)
+    return create_recognizer(settings.recognizer, model_dir, threaded=threaded, verbose=verbose)
 
 
 def _word_detector(recognizer: Recognizer | None) -> Any:
