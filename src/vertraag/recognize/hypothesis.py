@@ -3,9 +3,9 @@
 Streaming recognisers revise their partial result several times per utterance (Vosk: 4-8 times). Acting on
 a word that is gone one update later makes a detector fire on something nobody said. Following
 ufal/whisper_streaming's `HypothesisBuffer` (LocalAgreement-2), a word is committed once two successive
-hypotheses agree on it and on everything before it; committed words are never taken back, even if a later
-hypothesis changes them (what was acted on stays acted on). The final result of an utterance replaces all
-of this; `reset()` starts the next utterance.
+hypotheses agree on it and on everything before it. A single hypothesis that contradicts committed words
+changes nothing; only a reading that two successive hypotheses agree on, and that is longer than what is
+committed, replaces it. The final result of an utterance replaces all of this; `reset()` starts the next.
 """
 
 from __future__ import annotations
@@ -45,9 +45,10 @@ class HypothesisBuffer:
         """Take the newest hypothesis (its words in order); return the stable prefix and the rest."""
         current = list(words)
         agreed = _common_prefix_length(self._previous, current)
-        n = len(self._committed)
-        # Extend only when both hypotheses agree with the committed words too: never re-commit a revision.
-        if agreed > n and current[:n] == self._committed:
+        # Commit what the last two hypotheses agree on when it says more than what is committed. Usually it
+        # extends the committed words; after the engine rewrote its start, a longer agreed reading replaces
+        # them (otherwise nothing more of this utterance would ever become stable).
+        if agreed > len(self._committed):
             self._committed = current[:agreed]
         self._previous = current
         return Hypothesis(stable=tuple(self._committed), pending=tuple(current[len(self._committed) :]))
