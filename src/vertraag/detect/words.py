@@ -1,0 +1,168 @@
+"""The Dutch word detector: finds unsafe language in an utterance and suggests an I-message instead.
+
+    detector = WordDetector.load()            # data from phrases/nl (lexicon.toml, rules.toml, reframes.toml)
+    detector.find("je luistert ook nooit")    # [Finding(category='absolute', match='nooit', ...)]
+
+Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges) and i_message
+(a positive marker: "ik voel me ...", "sorry", "je hebt gelijk"; counted, never nudged). The words, the
+context rules and the reframes are data that a therapist can read and extend; this module only runs them:
+text analysis (words_text), patterns (words_pattern), rule conditions (words_rules), loading (words_lexicon).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vertraag.detect.words_lexicon import CATEGORIES, Lexicon, load_lexicon
+from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hits
+from vertraag.detect.words_text import Text, analyse
+from vertraag.events import FINDING, Event
+from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
+
+log = logging.getLogger(__name__)
+
+I_MESSAGE = "i_message"
+NUDGE_CATEGORIES = frozenset(c for c in CATEGORIES if c != I_MESSAGE)  # what the session may respond to
+ALL_CATEGORIES = CATEGORIES
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found in an utterance: `match` is `text[start:end]` of the text given to `find`."""
+
+    category: str
+    match: str
+    start: int  # character offsets in the utterance text
+    end: int
+    reframe: str  # a Dutch invitation to say it as an I-message; "" for i_message
+
+    @property
+    def is_nudge(self) -> bool:
+        return self.category in NUDGE_CATEGORIES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "match": self.match,
+            "start": self.start,
+            "end": self.end,
+            "reframe": self.reframe,
+        }
+
+
+class WordDetector:
+    """Runs the lexicon's rules over an utterance. Build once (`load`), then call `find` per utterance."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+        self._first_pass = _TriggerIndex(r for r in lexicon.rules if not r.with_category)
+        self._second_pass = _TriggerIndex(r for r in lexicon.rules if r.with_category)
+
+    @classmethod
+    def load(cls, language: str = DEFAULT_LANGUAGE, *, directory: Path | None = None) -> WordDetector:
+        """The detector for `language` from phrases/<language>/; a broken data file is a UserError."""
+        lexicon = load_lexicon(directory if directory is not None else language_dir(language))
+        log.debug("word detector: %d rules, %d reframe topics", len(lexicon.rules), len(lexicon.topics))
+        return cls(lexicon)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._lexicon.rules
+
+    @staticmethod
+    def nudges(findings: Iterable[Finding]) -> list[Finding]:
+        """Only the findings the session may respond to (not the i_message markers)."""
+        return [f for f in findings if f.is_nudge]
+
+    def find(self, text: str) -> list[Finding]:
+        """Everything found in `text`, in text order. Never raises on any string."""
+        if not isinstance(text, str) or not text.strip():
+            return []
+        analysed = analyse(text, self._lexicon.text)
+        hits = self._first_pass.hits(analysed, self._lexicon, found={})
+        found: dict[int, set[str]] = {}
+        for hit in hits:
+            found.setdefault(hit.clause, set()).add(hit.rule.category)
+        hits += self._second_pass.hits(analysed, self._lexicon, found=found)
+        return [self._finding(analysed, hit) for hit in _without_overlaps(hits)]
+
+    def _finding(self, text: Text, hit: Hit) -> Finding:
+        start, end = text.starts[hit.first], text.ends[hit.last - 1]
+        return Finding(
+            category=hit.rule.category,
+            match=text.source[start:end],
+            start=start,
+            end=end,
+            reframe=self._reframe(text, hit),
+        )
+
+    def _reframe(self, text: Text, hit: Hit) -> str:
+        category = hit.rule.category
+        if category == I_MESSAGE:
+            return ""
+        lo, hi = text.clauses[hit.clause]
+        lo, hi = max(lo, hit.first - CONTEXT_WORDS), min(hi, hit.last + CONTEXT_WORDS)
+        for topic in self._lexicon.topics:
+            if hit.rule.reframe is not None:
+                if topic.key == hit.rule.reframe:
+                    return topic.reframe
+                continue
+            if topic.categories and category not in topic.categories:
+                continue
+            if any(pattern.search(text.words, lo, hi) for pattern in topic.patterns):
+                return topic.reframe
+        return self._lexicon.fallbacks[category]
+
+
+class _TriggerIndex:
+    """Rules by the words their patterns can start with, so each word only tries the rules it can start."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self._by_word: dict[str, list[Rule]] = {}
+        self._by_prefix: list[tuple[str, Rule]] = []
+        for rule in rules:
+            for pattern in rule.patterns:
+                for word in pattern.first_words:
+                    _add_once(self._by_word.setdefault(word, []), rule)
+                self._by_prefix.extend((prefix, rule) for prefix in pattern.first_prefixes)
+        self._prefixes = tuple(prefix for prefix, _ in self._by_prefix)
+
+    def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
+        hits: list[Hit] = []
+        for i, word in enumerate(text.words):
+            rules = self._by_word.get(word, [])
+            if self._prefixes and word.startswith(self._prefixes):
+                rules = rules + [rule for prefix, rule in self._by_prefix if word.startswith(prefix)]
+            for rule in rules:
+                if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
+                    continue
+                hits.extend(find_hits(text, rule, i, lexicon.valence))
+        return hits
+
+
+def _add_once(rules: list[Rule], rule: Rule) -> None:
+    if not rules or rules[-1] is not rule:
+        rules.append(rule)
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """In text order; of overlapping hits of one category only the longest (then the first) stays."""
+    kept: list[Hit] = []
+    reach: dict[str, int] = {}  # per category: one past the last word of the hits kept so far
+    for hit in sorted(hits, key=lambda h: (h.first, -(h.last - h.first))):
+        if hit.first < reach.get(hit.rule.category, -1):
+            continue
+        kept.append(hit)
+        reach[hit.rule.category] = hit.last
+    return kept
+
+
+def finding_event(finding: Finding, *, t: float, utterance_start: float, utterance_end: float) -> Event:
+    """The `finding` event of `vertraag run --json` (time in seconds of session audio)."""
+    data = finding.to_dict()
+    data.update({"utterance_start": utterance_start, "utterance_end": utterance_end})
+    return Event(type=FINDING, t=t, data=data)

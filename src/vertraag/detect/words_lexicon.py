@@ -1,0 +1,240 @@
+"""Loading the word detector's data: `lexicon.toml` (word classes, clause words), `rules.toml`, `reframes.toml`.
+
+Everything is checked while loading: an unknown class, category or key, or a pattern that cannot be read,
+is a `UserError` naming the file and the rule, so a therapist who edits a file hears what to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vertraag.detect.words_pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
+from vertraag.detect.words_rules import NEGATIVE, POSITIVE, SCOPE_CLAUSE, SCOPE_SENTENCE, Rule, Valence
+from vertraag.detect.words_text import (
+    SUBJECT_OTHER,
+    SUBJECT_PARTNER,
+    SUBJECT_SELF,
+    SUBJECTS,
+    TextRules,
+    normalise_word,
+)
+from vertraag.errors import UserError
+from vertraag.phrases import load_toml
+
+LEXICON_FILE = "lexicon.toml"
+RULES_FILE = "rules.toml"
+REFRAMES_FILE = "reframes.toml"
+
+CATEGORIES = ("absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command", "i_message")
+_RULE_KEYS = frozenset(
+    {
+        "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires", "unless_before",
+        "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe", "examples",
+        "counter", "note",
+    }
+)  # fmt: skip
+_POSITIVE_CLASS = "positive"
+_NEGATIVE_CLASS = "negative"
+_NEGATION_CLASS = "negation"
+_FILLER_CLASS = "filler"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A reframe for utterances about one theme ('luisteren' -> 'ik voelde me niet gehoord')."""
+
+    key: str
+    patterns: tuple[Pattern, ...]
+    categories: frozenset[str]  # empty = any category
+    reframe: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    text: TextRules
+    rules: tuple[Rule, ...]
+    valence: Valence
+    topics: tuple[Topic, ...]
+    fallbacks: Mapping[str, str]  # category -> reframe
+
+
+def load_lexicon(directory: Path) -> Lexicon:
+    lexicon_path = directory / LEXICON_FILE
+    data = load_toml(lexicon_path)
+    settings = _table(data, "settings", lexicon_path)
+    classes = _Classes(_table(data, "classes", lexicon_path), lexicon_path)
+    limits = Limits(
+        filler_words=_int(settings, "filler_words", lexicon_path),
+        gap_words=_int(settings, "gap_words", lexicon_path),
+        fillers=classes.words(_FILLER_CLASS),
+    )
+    text = _text_rules(_table(data, "text", lexicon_path), _int(settings, "subject_window", lexicon_path))
+
+    def compile_all(items: Sequence[str], where: str) -> tuple[Pattern, ...]:
+        try:
+            return tuple(compile_pattern(item, classes=classes.phrases, limits=limits) for item in items)
+        except ValueError as exc:
+            raise UserError(f"{where}: {exc}. Herstel dit of zet het originele bestand terug.") from exc
+
+    valence = Valence(
+        positive=compile_all([f"@{_POSITIVE_CLASS}"], str(lexicon_path)),
+        negative=compile_all([f"@{_NEGATIVE_CLASS}"], str(lexicon_path)),
+        negations=classes.words(_NEGATION_CLASS),
+    )
+    rules_path = directory / RULES_FILE
+    rule_tables = load_toml(rules_path).get("rule", [])
+    if not isinstance(rule_tables, list) or not all(isinstance(t, dict) for t in rule_tables):
+        raise UserError(f"{rules_path}: regels staan als [[rule]]-tabellen; herstel het bestand.")
+    rules = tuple(_rule(table, i, rules_path, compile_all) for i, table in enumerate(rule_tables))
+    topics, fallbacks = _reframes(directory / REFRAMES_FILE, compile_all)
+    known_topics = {topic.key for topic in topics}
+    for rule in rules:
+        if rule.reframe is not None and rule.reframe not in known_topics:
+            raise UserError(f"{rules_path}, regel '{rule.id}': onbekend reframe-onderwerp '{rule.reframe}'.")
+    return Lexicon(text=text, rules=rules, valence=valence, topics=topics, fallbacks=fallbacks)
+
+
+class _Classes:
+    """Named word classes; an entry '@other' includes another class."""
+
+    def __init__(self, table: Mapping[str, Any], path: Path) -> None:
+        self._table = table
+        self._path = path
+        self._cache: dict[str, tuple[Phrase, ...]] = {}
+
+    def phrases(self, name: str, _seen: frozenset[str] = frozenset()) -> tuple[Phrase, ...]:
+        if name in self._cache:
+            return self._cache[name]
+        entries = self._table.get(name)
+        if not isinstance(entries, list) or name in _seen:
+            raise ValueError(f"onbekende of kringvormige klasse '@{name}' (zie [classes] in {self._path.name})")
+        phrases: list[Phrase] = []
+        for entry in entries:
+            if str(entry).startswith("@"):
+                phrases.extend(self.phrases(str(entry)[1:], _seen | {name}))
+            else:
+                phrases.append(parse_phrase(str(entry)))
+        self._cache[name] = tuple(phrases)
+        return self._cache[name]
+
+    def words(self, name: str) -> frozenset[str]:
+        try:
+            phrases = self.phrases(name)
+        except ValueError as exc:
+            raise UserError(f"{self._path}: {exc}.") from exc
+        return frozenset(word for phrase in phrases if len(phrase) == 1 for word in phrase[0].exact)
+
+
+def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w) for w in table.get(key, []))
+
+    subjects = {w: SUBJECT_PARTNER for w in words("partner")}
+    subjects.update({w: SUBJECT_SELF for w in words("self")})
+    subjects.update({w: SUBJECT_OTHER for w in words("other")})
+    return TextRules(
+        conjunctions=words("conjunctions"),
+        no_split=frozenset(_pair(str(p)) for p in table.get("no_split", [])),
+        particles=words("particles"),
+        particle_openers=words("particle_openers"),
+        coordinators=words("coordinators"),
+        prepositions=words("prepositions"),
+        determiners=words("determiners"),
+        subjects=subjects,
+        partner_objects=words("partner_objects"),
+        replacements={str(k): str(v) for k, v in table.get("replacements", {}).items()},
+        subject_window=subject_window,
+        adverbials=frozenset(tuple(normalise_word(w) for w in str(a).split()) for a in table.get("adverbials", [])),
+    )
+
+
+def _pair(text: str) -> tuple[str, str]:
+    parts = text.split()
+    if len(parts) != 2:
+        raise UserError(f"{LEXICON_FILE} [text] no_split: '{text}' moet uit twee woorden bestaan.")
+    return normalise_word(parts[0]), normalise_word(parts[1])
+
+
+def _rule(table: Mapping[str, Any], index: int, path: Path, compile_all: Any) -> Rule:
+    category = str(table.get("category", ""))
+    rule_id = str(table.get("id", f"{category}-{index + 1}"))
+    where = f"{path}, regel '{rule_id}'"
+    unknown = set(table) - _RULE_KEYS
+    if unknown:
+        raise UserError(f"{where}: onbekende sleutel(s) {', '.join(sorted(unknown))}.")
+    if category not in CATEGORIES:
+        raise UserError(f"{where}: onbekende categorie '{category}' (bekend: {', '.join(CATEGORIES)}).")
+    sources = list(table.get("patterns", [])) + ([table["pattern"]] if "pattern" in table else [])
+    if not sources:
+        raise UserError(f"{where}: 'pattern' of 'patterns' ontbreekt.")
+    subject = table.get("subject")
+    if subject is not None and not set(subject) <= SUBJECTS:
+        raise UserError(f"{where}: 'subject' kent alleen {', '.join(sorted(SUBJECTS))}.")
+    scope = str(table.get("scope", SCOPE_CLAUSE))
+    valence = table.get("cancel_valence")
+    if scope not in (SCOPE_CLAUSE, SCOPE_SENTENCE) or valence not in (None, POSITIVE, NEGATIVE):
+        raise UserError(f"{where}: 'scope' is clause/sentence en 'cancel_valence' is positive/negative.")
+    with_category = frozenset(str(c) for c in table.get("with_category", []))
+    if not with_category <= set(CATEGORIES):
+        raise UserError(f"{where}: onbekende categorie in 'with_category'.")
+    return Rule(
+        id=rule_id,
+        category=category,
+        patterns=compile_all(sources, where),
+        subject=frozenset(subject) if subject is not None else None,
+        addressed=bool(table.get("addressed", False)),
+        unless=compile_all(list(table.get("unless", [])), where),
+        requires=compile_all(list(table.get("requires", [])), where),
+        unless_before=_normalised(table.get("unless_before", [])),
+        unless_after=_normalised(table.get("unless_after", [])),
+        negatable=bool(table.get("negatable", False)),
+        cancel_valence=valence,
+        scope=scope,
+        with_category=with_category,
+        reframe=str(table["reframe"]) if "reframe" in table else None,
+        examples=tuple(str(e) for e in table.get("examples", [])),
+        counter=tuple(str(e) for e in table.get("counter", [])),
+    )
+
+
+def _normalised(words: Sequence[Any]) -> frozenset[str]:
+    return frozenset(normalise_word(str(w)) for w in words)
+
+
+def _reframes(path: Path, compile_all: Any) -> tuple[tuple[Topic, ...], dict[str, str]]:
+    data = load_toml(path)
+    fallbacks = {str(k): str(v) for k, v in _table(data, "fallback", path).items()}
+    missing = [c for c in CATEGORIES if c != "i_message" and c not in fallbacks]
+    if missing:
+        raise UserError(f"{path}: [fallback] mist een zin voor: {', '.join(missing)}.")
+    topics = []
+    for i, table in enumerate(data.get("topic", [])):
+        key = str(table.get("key", f"topic-{i + 1}"))
+        if "reframe" not in table or "words" not in table:
+            raise UserError(f"{path}, onderwerp '{key}': 'words' en 'reframe' zijn verplicht.")
+        topics.append(
+            Topic(
+                key=key,
+                patterns=compile_all(list(table["words"]), f"{path}, onderwerp '{key}'"),
+                categories=frozenset(str(c) for c in table.get("categories", [])),
+                reframe=str(table["reframe"]),
+            )
+        )
+    return tuple(topics), fallbacks
+
+
+def _table(data: Mapping[str, Any], key: str, path: Path) -> Mapping[str, Any]:
+    table = data.get(key)
+    if not isinstance(table, dict):
+        raise UserError(f"{path}: de tabel [{key}] ontbreekt.")
+    return table
+
+
+def _int(table: Mapping[str, Any], key: str, path: Path) -> int:
+    value = table.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise UserError(f"{path}: [settings] {key} moet een geheel getal >= 0 zijn.")
+    return value

@@ -1,0 +1,205 @@
+"""Word patterns: the small language the lexicon's rules are written in (documented in lexicon.toml).
+
+A pattern is a row of elements separated by spaces, matched against normalised words:
+
+    je|jij bent ~ @insult      "je bent gewoon een egoïst"
+    stel je ... aan            "stel je toch niet zo aan"
+
+- `word`          that word (written with or without accents, any case)
+- `a|b|c`         one of these
+- `word*`         any word starting with "word" (use sparingly: "lui*" would also match "luisteren")
+- `@class`        one of the words or phrases listed in that class of lexicon.toml
+- `elem?`         optional
+- `~`             up to `filler_words` small words from the class @filler ("gewoon", "echt", "zo", "een")
+- `...`           up to `gap_words` words of any kind
+- `$`             the end of the clause
+
+Matching simulates the pattern as a set of positions (no backtracking), so it costs at most
+(pattern length x gap size) steps per starting word, whatever the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from vertraag.detect.words_text import normalise_word
+
+FILLER = "~"
+GAP = "..."
+END = "$"
+OPTIONAL = "?"
+PREFIX = "*"
+CLASS = "@"
+ALTERNATIVE = "|"
+
+
+@dataclass(frozen=True)
+class WordTest:
+    """One word position: exact words and/or prefixes."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+
+    def accepts(self, word: str) -> bool:
+        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
+
+
+Phrase = tuple[WordTest, ...]
+
+
+@dataclass(frozen=True)
+class Element:
+    kind: str  # "words", FILLER, GAP or END
+    optional: bool = False
+    by_first: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict)
+    by_prefix: tuple[tuple[str, Phrase], ...] = ()
+
+    def ends(self, words: Sequence[str], p: int, hi: int) -> Iterable[int]:
+        """Positions just after each way this element can match words[p:hi]."""
+        if p >= hi:
+            return
+        word = words[p]
+        for phrase in self.by_first.get(word, ()):
+            end = _rest(phrase, words, p, hi)
+            if end >= 0:
+                yield end
+        for prefix, phrase in self.by_prefix:
+            if word.startswith(prefix):
+                end = _rest(phrase, words, p, hi)
+                if end >= 0:
+                    yield end
+
+
+def _rest(phrase: Phrase, words: Sequence[str], p: int, hi: int) -> int:
+    end = p + len(phrase)
+    if end > hi:
+        return -1
+    for offset in range(1, len(phrase)):
+        if not phrase[offset].accepts(words[p + offset]):
+            return -1
+    return end
+
+
+@dataclass(frozen=True)
+class Limits:
+    filler_words: int  # how many @filler words `~` may skip
+    gap_words: int  # how many words `...` may skip
+    fillers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    source: str
+    elements: tuple[Element, ...]
+    limits: Limits
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        return frozenset(self.elements[0].by_first)
+
+    @property
+    def first_prefixes(self) -> tuple[str, ...]:
+        return tuple(prefix for prefix, _ in self.elements[0].by_prefix)
+
+    def match_at(self, words: Sequence[str], p: int, hi: int, *, clause_end: int = -1) -> int:
+        """End (exclusive) of the shortest match starting at word p within words[:hi], or -1.
+
+        `$` matches at `hi` and at `clause_end` (a clause can end inside the stretch searched)."""
+        positions = {p}
+        for element in self.elements:
+            reached: set[int] = set(positions) if element.optional else set()
+            for q in positions:
+                reached.update(self._step(element, words, q, hi, clause_end))
+            if not reached:
+                return -1
+            positions = reached
+        return min(positions)
+
+    def search(self, words: Sequence[str], lo: int, hi: int) -> bool:
+        """Does the pattern match anywhere in words[lo:hi]?"""
+        first = self.elements[0]
+        for p in range(lo, hi):
+            word = words[p]
+            if (word in first.by_first or any(word.startswith(x) for x, _ in first.by_prefix)) and (
+                self.match_at(words, p, hi) >= 0
+            ):
+                return True
+        return False
+
+    def _step(self, element: Element, words: Sequence[str], q: int, hi: int, clause_end: int) -> Iterable[int]:
+        if element.kind == END:
+            return (q,) if q in (hi, clause_end) else ()
+        if element.kind == GAP:
+            return range(q, min(hi, q + self.limits.gap_words) + 1)
+        if element.kind == FILLER:
+            out = [q]
+            while q < hi and len(out) <= self.limits.filler_words and words[q] in self.limits.fillers:
+                q += 1
+                out.append(q)
+            return out
+        return element.ends(words, q, hi)
+
+
+ClassLookup = Callable[[str], Sequence[Phrase]]
+
+
+def parse_word_test(token: str) -> WordTest:
+    """`a|b*|c` -> WordTest; raises ValueError on an empty alternative."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for alternative in token.split(ALTERNATIVE):
+        if not alternative or alternative in (FILLER, GAP, END, PREFIX) or alternative.startswith(CLASS):
+            raise ValueError(f"'{token}' is geen geldig woord")
+        if alternative.endswith(PREFIX):
+            prefixes.append(normalise_word(alternative[:-1]))
+        else:
+            exact.add(normalise_word(alternative))
+    return WordTest(frozenset(exact), tuple(prefixes))
+
+
+def parse_phrase(text: str) -> Phrase:
+    """A class entry: plain words with alternatives and prefixes, no gaps ('in de steek', 'ben|bent je')."""
+    parts = text.split()
+    if not parts:
+        raise ValueError("lege woordgroep")
+    return tuple(parse_word_test(part) for part in parts)
+
+
+def compile_pattern(text: str, *, classes: ClassLookup, limits: Limits) -> Pattern:
+    """Compile a pattern; ValueError (Dutch message) when it cannot be read or cannot start a match."""
+    elements = [_element(token, classes) for token in text.split()]
+    if not elements:
+        raise ValueError("leeg patroon")
+    if elements[0].kind != "words" or elements[0].optional:
+        raise ValueError("een patroon moet met een (niet-optioneel) woord of @klasse beginnen")
+    return Pattern(source=text, elements=tuple(elements), limits=limits)
+
+
+def _element(token: str, classes: ClassLookup) -> Element:
+    if token in (FILLER, GAP, END):
+        return Element(kind=token)
+    optional = token.endswith(OPTIONAL) and len(token) > 1
+    body = token[:-1] if optional else token
+    phrases: list[Phrase] = []
+    for alternative in body.split(ALTERNATIVE):
+        if alternative.startswith(CLASS):
+            phrases.extend(classes(alternative[1:]))
+        else:
+            phrases.append((parse_word_test(alternative),))
+    return _indexed(phrases, optional=optional)
+
+
+def _indexed(phrases: Iterable[Phrase], *, optional: bool) -> Element:
+    by_first: dict[str, list[Phrase]] = {}
+    by_prefix: list[tuple[str, Phrase]] = []
+    for phrase in phrases:
+        for word in phrase[0].exact:
+            by_first.setdefault(word, []).append(phrase)
+        by_prefix.extend((prefix, phrase) for prefix in phrase[0].prefixes)
+    return Element(
+        kind="words",
+        optional=optional,
+        by_first={word: tuple(found) for word, found in by_first.items()},
+        by_prefix=tuple(by_prefix),
+    )

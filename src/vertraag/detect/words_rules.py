@@ -1,0 +1,134 @@
+"""Rules: a pattern plus the context that must (or must not) surround it, and how they are applied.
+
+A rule fires where its pattern matches and every condition holds. Conditions look at a window of words
+around the match, clipped to the clause (or the sentence, with `scope = "sentence"`), so a long run-on
+transcript never lets one word's context reach across the whole text. What each field means is documented
+for therapists in the header of `phrases/nl/rules.toml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vertraag.detect.words_pattern import Pattern
+from vertraag.detect.words_text import Text
+
+# How far conditions look from a match: a spoken clause is rarely longer, and a bound keeps junk linear.
+CONTEXT_WORDS = 10
+# How far the tone of a sentence ("lief", "in de steek") is looked for around an absolute word such as
+# "nooit": close enough to belong to the same statement in a run-on transcript without punctuation.
+VALENCE_WORDS = 8
+# "niet altijd", "het is niet jouw schuld": a negation this close before a match changes its meaning.
+NEGATION_WORDS = 2
+
+POSITIVE = "positive"
+NEGATIVE = "negative"
+NEUTRAL = "neutral"
+SCOPE_CLAUSE = "clause"
+SCOPE_SENTENCE = "sentence"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    patterns: tuple[Pattern, ...]
+    subject: frozenset[str] | None = None  # the clause's subject must be one of these
+    addressed: bool = False  # the partner must be addressed near the match ("je", "jou", not "voor je")
+    unless: tuple[Pattern, ...] = ()  # none of these may occur near the match (the match included)
+    requires: tuple[Pattern, ...] = ()  # one of these must occur near the match
+    unless_before: frozenset[str] = frozenset()  # none of these among the NEGATION_WORDS before the match
+    unless_after: frozenset[str] = frozenset()  # none of these among the NEGATION_WORDS after it
+    negatable: bool = False  # a negation word in the match or the word before it cancels it
+    cancel_valence: str | None = None  # POSITIVE or NEGATIVE: the tone that turns the match into praise
+    scope: str = SCOPE_CLAUSE
+    with_category: frozenset[str] = frozenset()  # only where one of these was already found in the clause
+    reframe: str | None = None  # a reframe topic to use instead of looking one up
+    examples: tuple[str, ...] = ()  # sentences that must give this category (checked by the tests)
+    counter: tuple[str, ...] = ()  # sentences that must not give it
+
+
+@dataclass(frozen=True)
+class Valence:
+    """The tone words that decide whether 'nooit'/'altijd' is a reproach or praise."""
+
+    positive: tuple[Pattern, ...]
+    negative: tuple[Pattern, ...]
+    negations: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: Rule
+    clause: int
+    first: int  # first word of the match
+    last: int  # one past the last word
+
+
+def find_hits(text: Text, rule: Rule, first_word: int, valence: Valence) -> list[Hit]:
+    """Every way `rule` fires with a pattern starting at word `first_word`.
+
+    A pattern may run on to the end of the sentence ("klopt | dat", "huil | maar lekker"): it was written as
+    one phrase. Its conditions look within the rule's scope, the clause unless it says "sentence"."""
+    clause = text.clause_of[first_word]
+    bounds = _scope(text, clause, rule.scope)
+    sentence_end = text.sentences[text.sentence_of_clause[clause]][1]
+    clause_end = text.clauses[clause][1]
+    hits = []
+    for pattern in rule.patterns:
+        word = text.words[first_word]
+        first = pattern.elements[0]
+        if word not in first.by_first and not any(word.startswith(p) for p, _ in first.by_prefix):
+            continue
+        end = pattern.match_at(text.words, first_word, sentence_end, clause_end=clause_end)
+        if end > first_word and _holds(text, rule, clause, first_word, end, bounds, valence):
+            hits.append(Hit(rule=rule, clause=clause, first=first_word, last=end))
+            break
+    return hits
+
+
+def _scope(text: Text, clause: int, scope: str) -> tuple[int, int]:
+    if scope == SCOPE_SENTENCE:
+        return text.sentences[text.sentence_of_clause[clause]]
+    return text.clauses[clause]
+
+
+def _holds(
+    text: Text, rule: Rule, clause: int, first: int, last: int, bounds: tuple[int, int], valence: Valence
+) -> bool:
+    words = text.words
+    lo, hi = max(bounds[0], first - CONTEXT_WORDS), max(last, min(bounds[1], last + CONTEXT_WORDS))
+    if rule.subject is not None and text.subjects[clause] not in rule.subject:
+        return False
+    if rule.addressed and not any(text.partner_refs[lo:hi]):
+        return False
+    before = words[max(bounds[0], first - NEGATION_WORDS) : first]
+    if rule.unless_before and any(w in rule.unless_before for w in before):
+        return False
+    if rule.unless_after and any(w in rule.unless_after for w in words[last : min(hi, last + NEGATION_WORDS)]):
+        return False
+    if rule.negatable and any(w in valence.negations for w in (*before[-1:], *words[first:last])):
+        return False
+    if any(pattern.search(words, lo, hi) for pattern in rule.unless):
+        return False
+    if rule.requires and not any(pattern.search(words, lo, hi) for pattern in rule.requires):
+        return False
+    return not (rule.cancel_valence and tone(text, clause, first, last, valence) == rule.cancel_valence)
+
+
+def tone(text: Text, clause: int, first: int, last: int, valence: Valence) -> str:
+    """NEGATIVE if a negative tone word is near the match, else POSITIVE if a positive one is, else NEUTRAL.
+
+    The match itself is left out ("alleen" in "alleen maar" is not loneliness)."""
+    lo, hi = text.clauses[clause]
+    windows = ((max(lo, first - VALENCE_WORDS), first), (last, min(hi, last + VALENCE_WORDS)))
+    if _any_in(text.words, windows, valence.negative):
+        return NEGATIVE
+    if _any_in(text.words, windows, valence.positive):
+        return POSITIVE
+    return NEUTRAL
+
+
+def _any_in(words: Sequence[str], windows: Sequence[tuple[int, int]], patterns: Sequence[Pattern]) -> bool:
+    return any(pattern.search(words, a, b) for a, b in windows for pattern in patterns if a < b)

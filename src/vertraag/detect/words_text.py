@@ -1,0 +1,206 @@
+"""Text analysis for the word detector: words, clauses, sentences, and who each clause is about.
+
+A recogniser's text (Vosk: lowercase, no punctuation; Whisper: cased, punctuated) becomes a `Text`: the
+normalised words (lowercase, accents removed, contractions expanded) with their character spans in the
+original string, cut into sentences (at . ! ? ;) and clauses (also at commas and at conjunctions such as
+"en", "maar", "omdat"). Each clause gets a subject guess: the partner ("je", "jij", "ge", "u"), the speaker
+("ik", "we"), someone or something else ("hij", "de bus"), or none (an imperative, a fragment). Which words
+play which role is data (`phrases/nl/lexicon.toml`, section [text]), not code.
+
+Everything here is linear in the length of the text: one regular expression without nested repetition, one
+pass over the words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A word: letters/digits with combining accents, optionally joined by apostrophes ("zo'n", "m'n").
+# No nested quantifiers over the same characters, so matching is linear (no catastrophic backtracking).
+_WORD_RE = re.compile(r"[\w\u0300-\u036f]+(?:['’`][\w\u0300-\u036f]+)*")
+_SENTENCE_MARKS = frozenset(".!?;…")
+_CLAUSE_MARKS = frozenset(",:()\"“”—–")
+_NORMALISE_CACHE_SIZE = 1 << 16  # distinct word forms kept; plenty for a conversation, bounded for junk input
+
+SUBJECT_PARTNER = "partner"
+SUBJECT_SELF = "self"
+SUBJECT_OTHER = "other"
+SUBJECT_NONE = "none"
+SUBJECTS = frozenset({SUBJECT_PARTNER, SUBJECT_SELF, SUBJECT_OTHER, SUBJECT_NONE})
+
+
+@lru_cache(maxsize=_NORMALISE_CACHE_SIZE)
+def normalise_word(word: str) -> str:
+    """Lowercase without accents or odd apostrophes: 'Egoïst' -> 'egoist', 'zo’n' -> "zo'n"."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.casefold().replace("’", "'").replace("`", "'")
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """The roles of words in clause cutting and subject guessing (from lexicon.toml [text])."""
+
+    conjunctions: frozenset[str]  # a clause starts at these words ("en", "maar", "omdat" ...)
+    no_split: frozenset[tuple[str, str]]  # ... except in these pairs ("elke keer als", "alleen maar")
+    particles: frozenset[str]  # conjunctions that are often particles ("huil maar lekker") ...
+    particle_openers: frozenset[str]  # ... and split only before these ("maar jij", "maar dat") or pronouns
+    coordinators: frozenset[str]  # a clause starting with these may share the subject of the one before
+    prepositions: frozenset[str]  # "voor je", "met jou": the partner is not the subject there
+    determiners: frozenset[str]  # a clause starting "de bus ...", "mijn zus ..." is about someone else
+    subjects: Mapping[str, str]  # pronoun -> SUBJECT_PARTNER / SUBJECT_SELF / SUBJECT_OTHER
+    partner_objects: frozenset[str]  # "jou": the partner, but never the subject
+    replacements: Mapping[str, str]  # contractions and spoken forms: "m'n" -> "mijn", "t" -> "het"
+    subject_window: int  # the subject is among the first words of a clause (Dutch puts the verb second)
+    adverbials: frozenset[tuple[str, ...]] = frozenset()  # "de hele tijd zit je ...": skipped at clause start
+
+
+@dataclass(frozen=True)
+class Text:
+    """An analysed utterance. Index i refers to the i-th word everywhere."""
+
+    source: str
+    words: tuple[str, ...]  # normalised
+    starts: tuple[int, ...]  # character span of each word in `source`
+    ends: tuple[int, ...]
+    clause_of: tuple[int, ...]  # clause index of each word
+    clauses: tuple[tuple[int, int], ...]  # (first word, one past the last word)
+    sentence_of_clause: tuple[int, ...]
+    sentences: tuple[tuple[int, int], ...]
+    subjects: tuple[str, ...]  # per clause
+    partner_refs: tuple[bool, ...]  # per word: addresses the partner, not after a preposition
+
+
+def analyse(source: str, rules: TextRules) -> Text:
+    """Words, clauses, sentences and subjects of `source` (any string; never raises)."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    breaks: list[int] = []  # 0 = none, 1 = clause break before this word, 2 = sentence break
+    previous_end = 0
+    for found in _WORD_RE.finditer(source):
+        gap = source[previous_end : found.start()]
+        norm = normalise_word(found.group())
+        norm = rules.replacements.get(norm, norm)
+        previous = words[-1] if words else ""
+        breaks.append(_break_kind(gap, norm, previous, rules))
+        if previous in rules.particles and breaks[-2] == 1 and not _opens_clause(norm, rules):
+            breaks[-2] = 0  # "huil maar lekker", "je hebt dat vorig jaar gezegd": not a new clause
+        words.append(norm)
+        starts.append(found.start())
+        ends.append(found.end())
+        previous_end = found.end()
+    clauses, clause_sentence, sentences = _segment(breaks)
+    clause_of = [0] * len(words)
+    for index, (lo, hi) in enumerate(clauses):
+        for i in range(lo, hi):
+            clause_of[i] = index
+    refs = _partner_refs(words, rules)
+    subjects = _subjects(words, clauses, clause_sentence, refs, rules)
+    return Text(
+        source=source,
+        words=tuple(words),
+        starts=tuple(starts),
+        ends=tuple(ends),
+        clause_of=tuple(clause_of),
+        clauses=tuple(clauses),
+        sentence_of_clause=tuple(clause_sentence),
+        sentences=tuple(sentences),
+        subjects=tuple(subjects),
+        partner_refs=tuple(refs),
+    )
+
+
+def _break_kind(gap: str, word: str, previous: str, rules: TextRules) -> int:
+    if gap and not gap.isspace():
+        if any(ch in _SENTENCE_MARKS for ch in gap):
+            return 2
+        if any(ch in _CLAUSE_MARKS for ch in gap):
+            return 1
+    if word in rules.conjunctions and (previous, word) not in rules.no_split:
+        return 1
+    return 0
+
+
+def _opens_clause(word: str, rules: TextRules) -> bool:
+    return (
+        word in rules.particle_openers
+        or word in rules.subjects
+        or word in rules.partner_objects
+        or word in rules.determiners
+    )
+
+
+def _segment(
+    breaks: list[int],
+) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]:
+    clauses: list[tuple[int, int]] = []
+    clause_sentence: list[int] = []
+    sentences: list[tuple[int, int]] = []
+    clause_start = sentence_start = 0
+    for i, kind in enumerate(breaks):
+        if i == 0 or kind == 0:
+            continue
+        clauses.append((clause_start, i))
+        clause_sentence.append(len(sentences))
+        clause_start = i
+        if kind == 2:
+            sentences.append((sentence_start, i))
+            sentence_start = i
+    clauses.append((clause_start, len(breaks)))
+    clause_sentence.append(len(sentences))
+    sentences.append((sentence_start, len(breaks)))
+    return clauses, clause_sentence, sentences
+
+
+def _partner_refs(words: list[str], rules: TextRules) -> list[bool]:
+    refs = []
+    previous = ""
+    for word in words:
+        is_partner = rules.subjects.get(word) == SUBJECT_PARTNER or word in rules.partner_objects
+        refs.append(is_partner and previous not in rules.prepositions)
+        previous = word
+    return refs
+
+
+def _subjects(
+    words: list[str],
+    clauses: list[tuple[int, int]],
+    clause_sentence: list[int],
+    refs: list[bool],
+    rules: TextRules,
+) -> list[str]:
+    subjects: list[str] = []
+    for index, (lo, hi) in enumerate(clauses):
+        subject = _clause_subject(words, lo, hi, refs, rules)
+        same_sentence = index > 0 and clause_sentence[index] == clause_sentence[index - 1]
+        if subject == SUBJECT_NONE and same_sentence and lo < hi and words[lo] in rules.coordinators:
+            subject = subjects[-1]  # "je komt thuis en zit op je telefoon": the same "je"
+        subjects.append(subject)
+    return subjects
+
+
+def _clause_subject(words: list[str], lo: int, hi: int, refs: list[bool], rules: TextRules) -> str:
+    start = lo
+    while start < hi and words[start] in rules.conjunctions:
+        start += 1
+    for adverbial in rules.adverbials:
+        if tuple(words[start : start + len(adverbial)]) == adverbial:
+            start += len(adverbial)  # a fronted time phrase, not the subject ("de hele tijd zit je ...")
+            break
+    if start < hi and words[start] in rules.determiners:
+        return SUBJECT_OTHER
+    for i in range(start, min(hi, start + rules.subject_window)):
+        role = rules.subjects.get(words[i])
+        if role is None:
+            continue
+        if role == SUBJECT_PARTNER and not refs[i]:
+            continue  # "met je", "voor jou": not the one doing it
+        return role
+    return SUBJECT_NONE
