@@ -4,7 +4,6 @@ names the devices when the user picks a wrong one, and says so when the micropho
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -17,12 +16,12 @@ import numpy.typing as npt
 import pytest
 import soundfile as sf
 
+from tests.sound_card import client_env, vsound
 from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.audio.mic_source import MicLost, MicSource, import_sounddevice, list_input_devices
 from vertraag.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
-VSOUND = ROOT / "scripts" / "vsound.sh"
 CLIP = ROOT / "tests" / "data" / "speech-nl" / "nathalie_85.wav"
 LEAD_IN_FRAMES = 8  # capture this much before playing, to know the level of "nothing"
 TAIL_SECONDS = 1.0  # keep listening after the clip: playback and capture each add some latency
@@ -32,19 +31,6 @@ LOST_WITHIN_S = 5.0  # generous: the user should hear about a lost microphone in
 PRIVATE_SETTLE_S = "0.5"  # the throw-away server need not settle: MicSource waits for its first block
 
 pytestmark = pytest.mark.sound
-
-
-def _vsound(command: str, *, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(VSOUND), command], env=env, capture_output=True, text=True, check=False, timeout=30
-    )
-
-
-def _client_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The variables `vsound.sh env` exports, parsed from its output."""
-    out = _vsound("env", env=env).stdout
-    pairs = [word.split("=", 1) for word in shlex.split(out) if "=" in word]
-    return {key: value for key, value in pairs}
 
 
 def _reinit_portaudio() -> None:
@@ -59,16 +45,16 @@ def sound_card() -> Iterator[dict[str, str]]:
         pytest.skip(
             "pulseaudio is not installed (apt install pulseaudio pulseaudio-utils libasound2-plugins)"
         )
-    was_running = _vsound("status").returncode == 0
-    started = _vsound("start")
+    was_running = vsound("status").returncode == 0
+    started = vsound("start")
     assert started.returncode == 0, started.stderr
-    env = _client_env()
+    env = client_env()
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     _reinit_portaudio()
     yield env
     if not was_running:
-        _vsound("stop")
+        vsound("stop")
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
@@ -142,14 +128,14 @@ def test_unknown_device_lists_the_microphones(sound_card: dict[str, str], device
 def test_lost_server_raises_mic_lost_and_reopen_recovers(sound_card: dict[str, str], tmp_path: Path) -> None:
     """A private sound server, so that killing it cannot disturb anything else using the shared one."""
     private = {**os.environ, "VSOUND_DIR": str(tmp_path / "vs"), "VSOUND_SETTLE": PRIVATE_SETTLE_S}
-    assert _vsound("start", env=private).returncode == 0
-    os.environ.update(_client_env(private))
+    assert vsound("start", env=private).returncode == 0
+    os.environ.update(client_env(private))
     try:
         _reinit_portaudio()
         mic = MicSource()
         frames = mic.frames()
         next(frames)  # audio flows
-        _vsound("stop", env=private)
+        vsound("stop", env=private)
         stopped = time.monotonic()
         with pytest.raises(MicLost, match="weggevallen"):
             for _ in frames:
@@ -160,13 +146,13 @@ def test_lost_server_raises_mic_lost_and_reopen_recovers(sound_card: dict[str, s
         with pytest.raises(UserError, match="Geen microfoon gevonden"):
             MicSource()
 
-        assert _vsound("start", env=private).returncode == 0
+        assert vsound("start", env=private).returncode == 0
         mic.reopen()
         resumed = next(mic.frames())
         assert resumed.start > 0  # audio time goes on after a reconnect
         mic.close()
     finally:
-        _vsound("stop", env=private)
+        vsound("stop", env=private)
         os.environ.update(sound_card)
         _reinit_portaudio()
 
