@@ -1,11 +1,60 @@
-"""`vertraag scan`: placeholder until its issue lands (replaced by the real module)."""
+"""`vertraag scan`: runs the word detector over lines of text and prints one JSON object per line.
+
+    echo "je luistert ook nooit" | vertraag scan
+    vertraag scan "je bent lui" "ik hou van je"
+
+Each input line gives `{"text": ..., "findings": [{"category", "match", "start", "end", "reframe"}]}`, in
+input order, i_message findings included. Any bytes are accepted: invalid UTF-8 is replaced, not fatal.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from vertraag.detect.words import WordDetector
+from vertraag.errors import EXIT_OK
+
+_ENCODING = "utf-8"
 
 
 def register(subparsers: Any) -> None:
-    parser: argparse.ArgumentParser = subparsers.add_parser("scan", help="(nog niet beschikbaar)")
-    parser.set_defaults(func=lambda args: 2)
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "scan",
+        help="zoek onveilige taal in zinnen (stdin of argumenten) en stel een ik-boodschap voor",
+        description=(
+            "Leest zinnen (één per regel op stdin, of als argumenten) en schrijft per zin één JSON-regel "
+            "met wat de woorddetector vond: categorie, woorden, positie en een voorstel om het anders "
+            "te zeggen."
+        ),
+    )
+    parser.add_argument("text", nargs="*", help="zinnen om te bekijken; zonder zinnen leest scan van stdin")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    detector = WordDetector.load()
+    lines = (_clean(text) for text in args.text) if args.text else _stdin_lines(sys.stdin.buffer)
+    write(detector, lines, sys.stdout.buffer)
+    return EXIT_OK
+
+
+def write(detector: WordDetector, lines: Iterable[str], out: BinaryIO) -> None:
+    """One JSON object per line, flushed as it goes so an interactive user sees each answer at once."""
+    for line in lines:
+        record = {"text": line, "findings": [f.to_dict() for f in detector.find(line)]}
+        out.write(json.dumps(record, ensure_ascii=False).encode(_ENCODING) + b"\n")
+        out.flush()
+
+
+def _stdin_lines(stream: BinaryIO) -> Iterator[str]:
+    for raw in stream:
+        yield raw.rstrip(b"\n").rstrip(b"\r").decode(_ENCODING, errors="replace")
+
+
+def _clean(text: str) -> str:
+    """Command-line arguments may carry undecodable bytes (as surrogates): make them printable."""
+    return text.encode(_ENCODING, errors="surrogateescape").decode(_ENCODING, errors="replace")

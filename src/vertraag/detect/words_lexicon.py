@@ -1,4 +1,4 @@
-"""Loading the word detector's data: `lexicon.toml` (word classes, clause words), `rules.toml`, `reframes.toml`.
+"""Loading the word detector's data: `lexicon.toml` (word classes), `rules.toml` and `reframes.toml`.
 
 Everything is checked while loading: an unknown class, category or key, or a pattern that cannot be read,
 is a `UserError` naming the file and the rule, so a therapist who edits a file hears what to fix.
@@ -28,12 +28,14 @@ LEXICON_FILE = "lexicon.toml"
 RULES_FILE = "rules.toml"
 REFRAMES_FILE = "reframes.toml"
 
-CATEGORIES = ("absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command", "i_message")
+CATEGORIES = (
+    "absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command", "i_message",
+)  # fmt: skip
 _RULE_KEYS = frozenset(
     {
-        "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires", "unless_before",
-        "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe", "examples",
-        "counter", "note",
+        "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires",
+        "unless_before", "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe",
+        "examples", "counter", "note",
     }
 )  # fmt: skip
 _POSITIVE_CLASS = "positive"
@@ -110,7 +112,8 @@ class _Classes:
             return self._cache[name]
         entries = self._table.get(name)
         if not isinstance(entries, list) or name in _seen:
-            raise ValueError(f"onbekende of kringvormige klasse '@{name}' (zie [classes] in {self._path.name})")
+            where = f"zie [classes] in {self._path.name}"
+            raise ValueError(f"onbekende of kringvormige klasse '@{name}' ({where})")
         phrases: list[Phrase] = []
         for entry in entries:
             if str(entry).startswith("@"):
@@ -147,8 +150,12 @@ def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
         partner_objects=words("partner_objects"),
         replacements={str(k): str(v) for k, v in table.get("replacements", {}).items()},
         subject_window=subject_window,
-        adverbials=frozenset(tuple(normalise_word(w) for w in str(a).split()) for a in table.get("adverbials", [])),
+        adverbials=frozenset(_words(str(a)) for a in table.get("adverbials", [])),
     )
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(normalise_word(word) for word in text.split())
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -127,7 +127,9 @@ class Pattern:
                 return True
         return False
 
-    def _step(self, element: Element, words: Sequence[str], q: int, hi: int, clause_end: int) -> Iterable[int]:
+    def _step(
+        self, element: Element, words: Sequence[str], q: int, hi: int, clause_end: int
+    ) -> Iterable[int]:
         if element.kind == END:
             return (q,) if q in (hi, clause_end) else ()
         if element.kind == GAP:

@@ -106,7 +106,8 @@ def _holds(
     before = words[max(bounds[0], first - NEGATION_WORDS) : first]
     if rule.unless_before and any(w in rule.unless_before for w in before):
         return False
-    if rule.unless_after and any(w in rule.unless_after for w in words[last : min(hi, last + NEGATION_WORDS)]):
+    after = words[last : min(hi, last + NEGATION_WORDS)]
+    if rule.unless_after and any(w in rule.unless_after for w in after):
         return False
     if rule.negatable and any(w in valence.negations for w in (*before[-1:], *words[first:last])):
         return False

@@ -23,7 +23,7 @@ from functools import lru_cache
 # No nested quantifiers over the same characters, so matching is linear (no catastrophic backtracking).
 _WORD_RE = re.compile(r"[\w\u0300-\u036f]+(?:['’`][\w\u0300-\u036f]+)*")
 _SENTENCE_MARKS = frozenset(".!?;…")
-_CLAUSE_MARKS = frozenset(",:()\"“”—–")
+_CLAUSE_MARKS = frozenset(',:()"“”—–')
 _NORMALISE_CACHE_SIZE = 1 << 16  # distinct word forms kept; plenty for a conversation, bounded for junk input
 
 SUBJECT_PARTNER = "partner"
