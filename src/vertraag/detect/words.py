@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from vertraag.detect.words_lexicon import CATEGORIES, Lexicon, load_lexicon
-from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hits
+from vertraag.detect.words_pattern import Pattern
+from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hit
 from vertraag.detect.words_text import Text, analyse
 from vertraag.events import FINDING, Event
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
@@ -106,6 +107,7 @@ class WordDetector:
             return ""
         lo, hi = text.clauses[hit.clause]
         lo, hi = max(lo, hit.first - CONTEXT_WORDS), min(hi, hit.last + CONTEXT_WORDS)
+        present = set(text.words[lo:hi])
         for topic in self._lexicon.topics:
             if hit.rule.reframe is not None:
                 if topic.key == hit.rule.reframe:
@@ -113,40 +115,49 @@ class WordDetector:
                 continue
             if topic.categories and category not in topic.categories:
                 continue
-            if any(pattern.search(text.words, lo, hi) for pattern in topic.patterns):
+            if any(_may_occur(p, present) and p.search(text.words, lo, hi) for p in topic.patterns):
                 return topic.reframe
         return self._lexicon.fallbacks[category]
 
 
 class _TriggerIndex:
-    """Rules by the words their patterns can start with, so each word only tries the rules it can start."""
+    """Patterns by the words they can start with, so each word only tries the patterns it can start."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self._by_word: dict[str, list[Rule]] = {}
-        self._by_prefix: list[tuple[str, Rule]] = []
+        self._by_word: dict[str, list[tuple[Rule, Pattern]]] = {}
+        self._by_prefix: list[tuple[str, Rule, Pattern]] = []
         for rule in rules:
             for pattern in rule.patterns:
                 for word in pattern.first_words:
-                    _add_once(self._by_word.setdefault(word, []), rule)
-                self._by_prefix.extend((prefix, rule) for prefix in pattern.first_prefixes)
-        self._prefixes = tuple(prefix for prefix, _ in self._by_prefix)
+                    self._by_word.setdefault(word, []).append((rule, pattern))
+                self._by_prefix.extend((prefix, rule, pattern) for prefix in pattern.first_prefixes)
+        self._prefixes = tuple(prefix for prefix, _, _ in self._by_prefix)
 
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
         for i, word in enumerate(text.words):
-            rules = self._by_word.get(word, [])
+            candidates = self._by_word.get(word)
             if self._prefixes and word.startswith(self._prefixes):
-                rules = rules + [rule for prefix, rule in self._by_prefix if word.startswith(prefix)]
-            for rule in rules:
+                extra = [(r, p) for prefix, r, p in self._by_prefix if word.startswith(prefix)]
+                candidates = (candidates or []) + extra
+            if not candidates:
+                continue
+            fired: set[str] = set()
+            for rule, pattern in candidates:
+                if rule.id in fired:
+                    continue
                 if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
                     continue
-                hits.extend(find_hits(text, rule, i, lexicon.valence))
+                hit = find_hit(text, rule, pattern, i, lexicon.valence)
+                if hit is not None:
+                    hits.append(hit)
+                    fired.add(rule.id)
         return hits
 
 
-def _add_once(rules: list[Rule], rule: Rule) -> None:
-    if not rules or rules[-1] is not rule:
-        rules.append(rule)
+def _may_occur(pattern: Pattern, present: set[str]) -> bool:
+    """Cheap pre-check: can the pattern start at any of these words?"""
+    return bool(pattern.first_prefixes) or not pattern.first_words.isdisjoint(present)
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -35,7 +35,7 @@ _RULE_KEYS = frozenset(
     {
         "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires",
         "unless_before", "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe",
-        "examples", "counter", "note",
+        "examples", "counter", "note", "not_in_questions",
     }
 )  # fmt: skip
 _POSITIVE_CLASS = "positive"
@@ -198,6 +198,7 @@ def _rule(table: Mapping[str, Any], index: int, path: Path, compile_all: Any) ->
         unless_before=_normalised(table.get("unless_before", [])),
         unless_after=_normalised(table.get("unless_after", [])),
         negatable=bool(table.get("negatable", False)),
+        not_in_questions=bool(table.get("not_in_questions", False)),
         cancel_valence=valence,
         scope=scope,
         with_category=with_category,

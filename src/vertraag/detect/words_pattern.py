@@ -93,14 +93,14 @@ class Pattern:
     source: str
     elements: tuple[Element, ...]
     limits: Limits
+    first_words: frozenset[str]  # the words a match can start with ...
+    first_prefixes: tuple[str, ...]  # ... or the prefixes of such words
 
-    @property
-    def first_words(self) -> frozenset[str]:
-        return frozenset(self.elements[0].by_first)
-
-    @property
-    def first_prefixes(self) -> tuple[str, ...]:
-        return tuple(prefix for prefix, _ in self.elements[0].by_prefix)
+    def can_start(self, word: str) -> bool:
+        """Quick test: can a match start at this word?"""
+        if word in self.first_words:
+            return True
+        return bool(self.first_prefixes) and word.startswith(self.first_prefixes)
 
     def match_at(self, words: Sequence[str], p: int, hi: int, *, clause_end: int = -1) -> int:
         """End (exclusive) of the shortest match starting at word p within words[:hi], or -1.
@@ -118,14 +118,7 @@ class Pattern:
 
     def search(self, words: Sequence[str], lo: int, hi: int) -> bool:
         """Does the pattern match anywhere in words[lo:hi]?"""
-        first = self.elements[0]
-        for p in range(lo, hi):
-            word = words[p]
-            if (word in first.by_first or any(word.startswith(x) for x, _ in first.by_prefix)) and (
-                self.match_at(words, p, hi) >= 0
-            ):
-                return True
-        return False
+        return any(self.can_start(words[p]) and self.match_at(words, p, hi) >= 0 for p in range(lo, hi))
 
     def _step(
         self, element: Element, words: Sequence[str], q: int, hi: int, clause_end: int
@@ -175,7 +168,13 @@ def compile_pattern(text: str, *, classes: ClassLookup, limits: Limits) -> Patte
         raise ValueError("leeg patroon")
     if elements[0].kind != "words" or elements[0].optional:
         raise ValueError("een patroon moet met een (niet-optioneel) woord of @klasse beginnen")
-    return Pattern(source=text, elements=tuple(elements), limits=limits)
+    return Pattern(
+        source=text,
+        elements=tuple(elements),
+        limits=limits,
+        first_words=frozenset(elements[0].by_first),
+        first_prefixes=tuple(prefix for prefix, _ in elements[0].by_prefix),
+    )
 
 
 def _element(token: str, classes: ClassLookup) -> Element:

@@ -43,6 +43,7 @@ class Rule:
     negatable: bool = False  # a negation word in the match or the word before it cancels it
     cancel_valence: str | None = None  # POSITIVE or NEGATIVE: the tone that turns the match into praise
     scope: str = SCOPE_CLAUSE
+    not_in_questions: bool = False  # not when the match opens a question ("ben je moe vandaag?")
     with_category: frozenset[str] = frozenset()  # only where one of these was already found in the clause
     reframe: str | None = None  # a reframe topic to use instead of looking one up
     examples: tuple[str, ...] = ()  # sentences that must give this category (checked by the tests)
@@ -66,26 +67,19 @@ class Hit:
     last: int  # one past the last word
 
 
-def find_hits(text: Text, rule: Rule, first_word: int, valence: Valence) -> list[Hit]:
-    """Every way `rule` fires with a pattern starting at word `first_word`.
+def find_hit(text: Text, rule: Rule, pattern: Pattern, first_word: int, valence: Valence) -> Hit | None:
+    """The hit of `rule` if `pattern` (one of its patterns) matches at word `first_word` in context.
 
     A pattern may run on to the end of the sentence ("klopt | dat", "huil | maar lekker"): it was written as
     one phrase. Its conditions look within the rule's scope, the clause unless it says "sentence"."""
     clause = text.clause_of[first_word]
-    bounds = _scope(text, clause, rule.scope)
     sentence_end = text.sentences[text.sentence_of_clause[clause]][1]
-    clause_end = text.clauses[clause][1]
-    hits = []
-    for pattern in rule.patterns:
-        word = text.words[first_word]
-        first = pattern.elements[0]
-        if word not in first.by_first and not any(word.startswith(p) for p, _ in first.by_prefix):
-            continue
-        end = pattern.match_at(text.words, first_word, sentence_end, clause_end=clause_end)
-        if end > first_word and _holds(text, rule, clause, first_word, end, bounds, valence):
-            hits.append(Hit(rule=rule, clause=clause, first=first_word, last=end))
-            break
-    return hits
+    end = pattern.match_at(text.words, first_word, sentence_end, clause_end=text.clauses[clause][1])
+    if end <= first_word:
+        return None
+    if not _holds(text, rule, clause, first_word, end, _scope(text, clause, rule.scope), valence):
+        return None
+    return Hit(rule=rule, clause=clause, first=first_word, last=end)
 
 
 def _scope(text: Text, clause: int, scope: str) -> tuple[int, int]:
@@ -100,6 +94,8 @@ def _holds(
     words = text.words
     lo, hi = max(bounds[0], first - CONTEXT_WORDS), max(last, min(bounds[1], last + CONTEXT_WORDS))
     if rule.subject is not None and text.subjects[clause] not in rule.subject:
+        return False
+    if rule.not_in_questions and _opens_question(text, clause, first):
         return False
     if rule.addressed and not any(text.partner_refs[lo:hi]):
         return False
@@ -116,6 +112,11 @@ def _holds(
     if rule.requires and not any(pattern.search(words, lo, hi) for pattern in rule.requires):
         return False
     return not (rule.cancel_valence and tone(text, clause, first, last, valence) == rule.cancel_valence)
+
+
+def _opens_question(text: Text, clause: int, first: int) -> bool:
+    sentence = text.sentence_of_clause[clause]
+    return text.questions[sentence] and text.sentences[sentence][0] == first
 
 
 def tone(text: Text, clause: int, first: int, last: int, valence: Valence) -> str:

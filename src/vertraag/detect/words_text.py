@@ -73,6 +73,7 @@ class Text:
     clauses: tuple[tuple[int, int], ...]  # (first word, one past the last word)
     sentence_of_clause: tuple[int, ...]
     sentences: tuple[tuple[int, int], ...]
+    questions: tuple[bool, ...]  # per sentence: ends in a question mark
     subjects: tuple[str, ...]  # per clause
     partner_refs: tuple[bool, ...]  # per word: addresses the partner, not after a preposition
 
@@ -83,9 +84,11 @@ def analyse(source: str, rules: TextRules) -> Text:
     starts: list[int] = []
     ends: list[int] = []
     breaks: list[int] = []  # 0 = none, 1 = clause break before this word, 2 = sentence break
+    gaps: list[str] = []  # the text before each word (and, last, after the last word)
     previous_end = 0
     for found in _WORD_RE.finditer(source):
         gap = source[previous_end : found.start()]
+        gaps.append(gap)
         norm = normalise_word(found.group())
         norm = rules.replacements.get(norm, norm)
         previous = words[-1] if words else ""
@@ -96,7 +99,9 @@ def analyse(source: str, rules: TextRules) -> Text:
         starts.append(found.start())
         ends.append(found.end())
         previous_end = found.end()
+    gaps.append(source[previous_end:])
     clauses, clause_sentence, sentences = _segment(breaks)
+    questions = tuple("?" in gaps[hi] for _, hi in sentences)
     clause_of = [0] * len(words)
     for index, (lo, hi) in enumerate(clauses):
         for i in range(lo, hi):
@@ -112,6 +117,7 @@ def analyse(source: str, rules: TextRules) -> Text:
         clauses=tuple(clauses),
         sentence_of_clause=tuple(clause_sentence),
         sentences=tuple(sentences),
+        questions=questions,
         subjects=tuple(subjects),
         partner_refs=tuple(refs),
     )

@@ -1,0 +1,114 @@
+"""Quality of the Dutch word detector on labelled sentences, printed as a per-category table.
+
+The bar (issue 4): no calm line ('-') gets a nudge category; at least 95% of the argument lines get one;
+category micro-F1 at least 0.9. It holds on the development set and on the held-out set (written before
+tuning; see its header). The read prompts of the real speech corpus must get no nudge at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from vertraag.detect.words import NUDGE_CATEGORIES, WordDetector
+
+DATA = Path(__file__).parent / "data"
+MIN_DETECTED = 0.95  # share of argument lines that must get at least one nudge
+MIN_MICRO_F1 = 0.9
+
+
+@dataclass(frozen=True)
+class Line:
+    gold: frozenset[str]
+    text: str
+
+
+@dataclass(frozen=True)
+class Score:
+    table: str
+    false_nudges: list[str]
+    detected: float
+    micro_f1: float
+    missed: list[str]
+
+
+def read_labelled(path: Path) -> list[Line]:
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        labels, text = raw.split("\t")
+        gold = frozenset() if labels == "-" else frozenset(labels.split(","))
+        assert gold <= NUDGE_CATEGORIES, f"unknown label in {path.name}: {raw}"
+        lines.append(Line(gold, text))
+    return lines
+
+
+def score(detector: WordDetector, lines: list[Line]) -> Score:
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    false_nudges, missed = [], []
+    for line in lines:
+        predicted = {f.category for f in detector.nudges(detector.find(line.text))}
+        for category in NUDGE_CATEGORIES:
+            tp[category] += category in predicted and category in line.gold
+            fp[category] += category in predicted and category not in line.gold
+            fn[category] += category not in predicted and category in line.gold
+        if not line.gold and predicted:
+            false_nudges.append(f"{line.text!r} -> {sorted(predicted)}")
+        if line.gold and not predicted:
+            missed.append(line.text)
+    arguments = sum(1 for line in lines if line.gold)
+    rows = [f"{'category':<10} {'prec':>6} {'recall':>6} {'F1':>6} {'support':>8}"]
+    for category in [*sorted(NUDGE_CATEGORIES), "micro"]:
+        t, p, n = (
+            (sum(tp.values()), sum(fp.values()), sum(fn.values()))
+            if category == "micro"
+            else (tp[category], fp[category], fn[category])
+        )
+        precision = t / (t + p) if t + p else 1.0
+        recall = t / (t + n) if t + n else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append(f"{category:<10} {precision:>6.3f} {recall:>6.3f} {f1:>6.3f} {t + n:>8}")
+    detected = 1 - len(missed) / arguments
+    rows.append(f"calm lines nudged: {len(false_nudges)} of {len(lines) - arguments}")
+    rows.append(f"argument lines with a nudge: {arguments - len(missed)} of {arguments} ({detected:.1%})")
+    return Score("\n".join(rows), false_nudges, detected, f1, missed)
+
+
+@pytest.fixture(scope="module")
+def detector() -> WordDetector:
+    return WordDetector.load()
+
+
+@pytest.mark.parametrize("name", ["utterances-dev.tsv", "utterances-heldout.tsv"])
+def test_quality_bar(detector: WordDetector, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    result = score(detector, read_labelled(DATA / name))
+    with capsys.disabled():  # the table is part of the result: shown with or without -s
+        print(f"\n{name}\n{result.table}")
+    assert not result.false_nudges, f"calm lines nudged: {result.false_nudges}"
+    assert result.detected >= MIN_DETECTED, f"missed: {result.missed}"
+    assert result.micro_f1 >= MIN_MICRO_F1, result.table
+
+
+def test_read_prompts_of_the_speech_corpus_get_no_nudge(detector: WordDetector) -> None:
+    manifest = (DATA / "speech-nl" / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    transcripts = {row.split("\t")[3] for row in manifest}
+    assert len(transcripts) >= 40
+    nudged = {t: [f.match for f in detector.nudges(detector.find(t))] for t in transcripts}
+    assert {t: m for t, m in nudged.items() if m} == {}
+
+
+def test_vosk_style_text_gets_the_same_categories_as_whisper_style(detector: WordDetector) -> None:
+    lines = read_labelled(DATA / "utterances-dev.tsv") + read_labelled(DATA / "utterances-heldout.tsv")
+    whisper_style = [line.text for line in lines if line.text != line.text.lower() or "," in line.text]
+    assert len(whisper_style) >= 30
+    for text in whisper_style:
+        vosk = re.sub(r"[^\w\s']", " ", text).lower()
+        original = {f.category for f in detector.find(text)}
+        assert {f.category for f in detector.find(vosk)} == original, text
