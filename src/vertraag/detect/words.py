@@ -21,7 +21,6 @@ from vertraag.detect.words_lexicon import CATEGORIES, Lexicon, load_lexicon
 from vertraag.detect.words_pattern import Pattern
 from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hit
 from vertraag.detect.words_text import Text, analyse
-from vertraag.events import FINDING, Event
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 
 log = logging.getLogger(__name__)
@@ -171,9 +170,3 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
         reach[hit.rule.category] = hit.last
     return kept
 
-
-def finding_event(finding: Finding, *, t: float, utterance_start: float, utterance_end: float) -> Event:
-    """The `finding` event of `vertraag run --json` (time in seconds of session audio)."""
-    data = finding.to_dict()
-    data.update({"utterance_start": utterance_start, "utterance_end": utterance_end})
-    return Event(type=FINDING, t=t, data=data)
