@@ -27,8 +27,8 @@ RAISE_DB = 10.0
 def run_cli(
     *args: str | Path, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml", **(env or {})}
-    full_env.pop("VERTRAAG_MODEL", None)
+    base = {k: v for k, v in os.environ.items() if k != "VERTRAAG_MODEL"}  # the test decides the model
+    full_env = {**base, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "vertraag", *map(str, args)],
         capture_output=True,

@@ -63,14 +63,14 @@ def run_command(args: argparse.Namespace) -> int:
     def source_problem(reason: str) -> None:
         write(Event(ev.SOURCE_PROBLEM, pipeline.summary.audio_seconds, {"reason": reason}))
 
+    source = _open_source(args, settings, source_problem)  # bad input is said first, before any model loads
     explicit_engine = args.engine is not None or args.model is not None
     live = args.input is None or args.realtime  # decoding must never hold up live audio
-    recognizer = _recognizer(settings, explicit=explicit_engine, threaded=live, verbose=args.verbose > 0)
-    pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
     try:
-        source = _open_source(args, settings, source_problem)
+        recognizer = _recognizer(settings, explicit=explicit_engine, threaded=live, verbose=args.verbose > 0)
+        pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
     except BaseException:
-        pipeline.close()
+        source.close()
         raise
     show_partials = args.json or args.verbose > 0
     if args.input is None and not args.json:

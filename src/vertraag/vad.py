@@ -8,8 +8,8 @@ periodic, so the voicing check ends the first; tonal sounds are periodic, but vo
 where the remembered noise mostly does not. Unvoiced sounds of speech (s, f, ch) are shorter than
 `stop_ms` and do not break a segment.
 
-Segments follow pipecat's state machine, counted in frames: QUIET -> STARTING (speech must persist
-`start_ms`, longer than any impact) -> SPEAKING -> STOPPING (silence must persist `stop_ms`) -> QUIET.
+Segments follow pipecat's state machine, counted in frames: QUIET -> STARTING (`start_ms` of speech frames,
+longer than any impact, with gaps no longer than START_GAP_MS between them) -> SPEAKING -> STOPPING (silence must persist `stop_ms`) -> QUIET.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ MAX_PITCH_HZ = 400.0
 # Frames quieter than this carry no usable periodicity (and are not speech a listener would notice).
 VOICING_FLOOR_DBFS = -70.0
 DURATION_DECIMALS = 3  # milliseconds
+# While a start is being confirmed, a run of non-speech frames this long is still inside the same word: the
+# consonant clusters of "mijn zus is" are unvoiced for up to ~100 ms. A longer gap means it was not speech.
+START_GAP_MS = 100
 
 
 class SpeechProbability(Protocol):
@@ -91,7 +94,7 @@ class _State(enum.Enum):
 class VoiceDecision:
     """What voice activity says about one frame."""
 
-    is_speech: bool  # this frame is speech inside a confirmed segment: feed its level to the loudness
+    is_speech: bool  # this frame is speech in a segment (or one being confirmed): feed its level to loudness
     in_segment: bool  # inside a speech segment (start/stop hysteresis): what the recogniser should hear
     probability: float  # the model's speech probability for this frame, 0..1
     events: list[Event] = field(default_factory=list)  # speech_start / speech_end that became known now
@@ -115,9 +118,11 @@ class VoiceActivity:
         self._model = probability if probability is not None else SileroSpeechProbability()
         self._model.reset()  # a shared model may remember someone else's audio
         self._start_frames = _frames_for(settings.start_ms)
+        self._start_gap_frames = _frames_for(START_GAP_MS)
         self._stop_frames = _frames_for(settings.stop_ms)
         self._state = _State.QUIET
         self._count = 0  # speech frames in STARTING, silent frames in STOPPING
+        self._gap = 0  # consecutive non-speech frames in STARTING
         self._segment_start = 0.0
         self._last_speech_end = 0.0
 
@@ -129,8 +134,10 @@ class VoiceActivity:
         )
         events = self._step(frame, voiced)
         in_segment = self._state in (_State.SPEAKING, _State.STOPPING)
+        # A start still being confirmed counts for loudness too, or a voice that is loud from its first word
+        # would be measured late; a start that is not confirmed adds a few frames at most.
         return VoiceDecision(
-            is_speech=voiced and in_segment,
+            is_speech=voiced and self._state is not _State.QUIET,
             in_segment=in_segment,
             probability=probability,
             events=events,
@@ -149,13 +156,15 @@ class VoiceActivity:
         if speech:
             self._last_speech_end = frame.t_end
         if state is _State.QUIET and speech:
-            self._state, self._count, self._segment_start = _State.STARTING, 0, frame.t
+            self._state, self._count, self._gap, self._segment_start = _State.STARTING, 0, 0, frame.t
             state = _State.STARTING
         if state is _State.STARTING:
             if not speech:
-                self._state = _State.QUIET
+                self._gap += 1
+                if self._gap > self._start_gap_frames:
+                    self._state = _State.QUIET
                 return []
-            self._count += 1
+            self._count, self._gap = self._count + 1, 0
             if self._count < self._start_frames:
                 return []
             self._state = _State.SPEAKING

@@ -43,7 +43,9 @@ MAX_REPEAT_RATIO = 2.4  # gzip compression ratio above which a segment is a repe
 # low avg_logprob, which those hallucinations do not have; hence `no_speech_threshold=None` and this.)
 MAX_NO_SPEECH_PROB = 0.5
 
-PRE_ROLL_S = 0.2  # audio kept before the first speech frame: voice activity detection reacts late to onsets
+# Audio kept before the segment is confirmed: voice activity confirms a start only after `start_ms` of speech
+# (and its onset frames score low), so the first word would be clipped without it.
+PRE_ROLL_S = 0.5
 POST_ROLL_S = 0.2  # audio kept after the last speech frame: word endings fade out below the VAD threshold
 END_SILENCE_S = 0.6  # this much non-speech ends an utterance; pauses between words are shorter
 MIN_SPEECH_S = 0.25  # less speech than this is a click or a cough, not worth a decode
