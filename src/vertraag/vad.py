@@ -9,7 +9,8 @@ where the remembered noise mostly does not. Unvoiced sounds of speech (s, f, ch)
 `stop_ms` and do not break a segment.
 
 Segments follow pipecat's state machine, counted in frames: QUIET -> STARTING (`start_ms` of speech frames,
-longer than any impact, with gaps no longer than START_GAP_MS between them) -> SPEAKING -> STOPPING (silence must persist `stop_ms`) -> QUIET.
+longer than any impact, with gaps no longer than START_GAP_MS between them) -> SPEAKING -> STOPPING
+(silence must persist `stop_ms`) -> QUIET.
 """
 
 from __future__ import annotations
