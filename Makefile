@@ -16,6 +16,7 @@ install-dev:
 	scripts/setup.sh install-dev
 
 bench:
+	.venv/bin/python bench/bench_listen.py
 	.venv/bin/python bench/bench_words.py
 	.venv/bin/python bench/bench_recognize.py
 
