@@ -144,9 +144,20 @@ def test_a_broken_data_file_is_a_clear_user_error(data_copy: Path) -> None:
 
 def test_a_therapist_can_add_a_word(data_copy: Path) -> None:
     before = WordDetector.load(directory=data_copy)
-    assert "attack" not in categories(before, "je bent een kwal")
-    lexicon = data_copy / "lexicon.toml"
+    assert "attack" not in categories(before, "jij kwast")
+    lexicon = data_copy / "lexicon-verdicts.toml"
     lexicon.write_text(
-        lexicon.read_text(encoding="utf-8").replace('insult = ["lui",', 'insult = ["kwal", "lui",')
+        lexicon.read_text(encoding="utf-8").replace('insult = ["lui",', 'insult = ["kwast", "lui",')
     )
-    assert "attack" in categories(WordDetector.load(directory=data_copy), "je bent een kwal")
+    assert "attack" in categories(WordDetector.load(directory=data_copy), "jij kwast")
+
+
+def test_a_therapist_can_mark_a_word_as_praise(data_copy: Path) -> None:
+    """Any word after "je bent een" is a verdict unless listed as praise: one line fixes a false nudge."""
+    before = WordDetector.load(directory=data_copy)
+    assert "attack" in categories(before, "je bent een bikkel")
+    lexicon = data_copy / "lexicon-verdicts.toml"
+    lexicon.write_text(
+        lexicon.read_text(encoding="utf-8").replace('praise = ["lief",', 'praise = ["bikkel", "lief",')
+    )
+    assert "attack" not in categories(WordDetector.load(directory=data_copy), "je bent een bikkel")

@@ -169,4 +169,3 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
         kept.append(hit)
         reach[hit.rule.category] = hit.last
     return kept
-

@@ -1,5 +1,8 @@
 """Loading the word detector's data: `lexicon.toml` (word classes), `rules.toml` and `reframes.toml`.
 
+The classes and rules may be spread over more files so that each stays readable: `lexicon-<topic>.toml`
+(more [classes]) and `rules-<category>.toml` (more [[rule]]s) are read after the main file, by name.
+
 Everything is checked while loading: an unknown class, category or key, or a pattern that cannot be read,
 is a `UserError` naming the file and the rule, so a therapist who edits a file hears what to fix.
 """
@@ -26,6 +29,8 @@ from vertraag.phrases import load_toml
 
 LEXICON_FILE = "lexicon.toml"
 RULES_FILE = "rules.toml"
+LEXICON_EXTRA_GLOB = "lexicon-*.toml"  # more [classes]
+RULES_EXTRA_GLOB = "rules-*.toml"  # more [[rule]]s
 REFRAMES_FILE = "reframes.toml"
 
 CATEGORIES = (
@@ -35,7 +40,7 @@ _RULE_KEYS = frozenset(
     {
         "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires",
         "unless_before", "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe",
-        "examples", "counter", "note", "not_in_questions",
+        "examples", "counter", "note", "not_in_questions", "opens_sentence",
     }
 )  # fmt: skip
 _POSITIVE_CLASS = "positive"
@@ -67,7 +72,7 @@ def load_lexicon(directory: Path) -> Lexicon:
     lexicon_path = directory / LEXICON_FILE
     data = load_toml(lexicon_path)
     settings = _table(data, "settings", lexicon_path)
-    classes = _Classes(_table(data, "classes", lexicon_path), lexicon_path)
+    classes = _Classes(_all_classes(directory, _table(data, "classes", lexicon_path)), lexicon_path)
     limits = Limits(
         filler_words=_int(settings, "filler_words", lexicon_path),
         gap_words=_int(settings, "gap_words", lexicon_path),
@@ -86,17 +91,38 @@ def load_lexicon(directory: Path) -> Lexicon:
         negative=compile_all([f"@{_NEGATIVE_CLASS}"], str(lexicon_path)),
         negations=classes.words(_NEGATION_CLASS),
     )
-    rules_path = directory / RULES_FILE
-    rule_tables = load_toml(rules_path).get("rule", [])
-    if not isinstance(rule_tables, list) or not all(isinstance(t, dict) for t in rule_tables):
-        raise UserError(f"{rules_path}: regels staan als [[rule]]-tabellen; herstel het bestand.")
-    rules = tuple(_rule(table, i, rules_path, compile_all) for i, table in enumerate(rule_tables))
+    rules: list[Rule] = []
+    for rules_path in [directory / RULES_FILE, *sorted(directory.glob(RULES_EXTRA_GLOB))]:
+        rules += _rules_in(rules_path, compile_all)
     topics, fallbacks = _reframes(directory / REFRAMES_FILE, compile_all)
     known_topics = {topic.key for topic in topics}
+    seen: set[str] = set()
     for rule in rules:
         if rule.reframe is not None and rule.reframe not in known_topics:
-            raise UserError(f"{rules_path}, regel '{rule.id}': onbekend reframe-onderwerp '{rule.reframe}'.")
-    return Lexicon(text=text, rules=rules, valence=valence, topics=topics, fallbacks=fallbacks)
+            where = f"regel '{rule.id}'"
+            raise UserError(f"{where}: onbekend reframe-onderwerp '{rule.reframe}' (zie {REFRAMES_FILE}).")
+        if rule.id in seen:
+            raise UserError(f"regel '{rule.id}' staat twee keer in de regelbestanden; geef er een andere id.")
+        seen.add(rule.id)
+    return Lexicon(text=text, rules=tuple(rules), valence=valence, topics=topics, fallbacks=fallbacks)
+
+
+def _all_classes(directory: Path, main: Mapping[str, Any]) -> dict[str, Any]:
+    """The [classes] of lexicon.toml and of every lexicon-*.toml; a class defined twice is an error."""
+    merged = dict(main)
+    for path in sorted(directory.glob(LEXICON_EXTRA_GLOB)):
+        for name, entries in _table(load_toml(path), "classes", path).items():
+            if name in merged:
+                raise UserError(f"{path}: de klasse '{name}' bestaat al in een ander lexiconbestand.")
+            merged[name] = entries
+    return merged
+
+
+def _rules_in(path: Path, compile_all: Any) -> list[Rule]:
+    rule_tables = load_toml(path).get("rule", [])
+    if not isinstance(rule_tables, list) or not all(isinstance(t, dict) for t in rule_tables):
+        raise UserError(f"{path}: regels staan als [[rule]]-tabellen; herstel het bestand.")
+    return [_rule(table, i, path, compile_all) for i, table in enumerate(rule_tables)]
 
 
 class _Classes:
@@ -112,7 +138,7 @@ class _Classes:
             return self._cache[name]
         entries = self._table.get(name)
         if not isinstance(entries, list) or name in _seen:
-            where = f"zie [classes] in {self._path.name}"
+            where = f"zie [classes] in {self._path.name} en {LEXICON_EXTRA_GLOB}"
             raise ValueError(f"onbekende of kringvormige klasse '@{name}' ({where})")
         phrases: list[Phrase] = []
         for entry in entries:
@@ -199,6 +225,7 @@ def _rule(table: Mapping[str, Any], index: int, path: Path, compile_all: Any) ->
         unless_after=_normalised(table.get("unless_after", [])),
         negatable=bool(table.get("negatable", False)),
         not_in_questions=bool(table.get("not_in_questions", False)),
+        opens_sentence=bool(table.get("opens_sentence", False)),
         cancel_valence=valence,
         scope=scope,
         with_category=with_category,

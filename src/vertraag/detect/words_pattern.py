@@ -10,6 +10,8 @@ A pattern is a row of elements separated by spaces, matched against normalised w
 - `word*`         any word starting with "word" (use sparingly: "lui*" would also match "luisteren")
 - `@class`        one of the words or phrases listed in that class of lexicon.toml
 - `elem?`         optional
+- `_`             any one word (not as the first element)
+- `!a|b|@class`   any one word that is none of these (only the one-word entries of a class count; not first)
 - `~`             up to `filler_words` small words from the class @filler ("gewoon", "echt", "zo", "een")
 - `...`           up to `gap_words` words of any kind
 - `$`             the end of the clause
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from vertraag.detect.words_text import normalise_word
 
 FILLER = "~"
+ANY = "_"
+NOT = "!"
 GAP = "..."
 END = "$"
 OPTIONAL = "?"
@@ -50,8 +54,9 @@ Phrase = tuple[WordTest, ...]
 
 @dataclass(frozen=True)
 class Element:
-    kind: str  # "words", FILLER, GAP or END
+    kind: str  # "words", FILLER, GAP, END, ANY or NOT
     optional: bool = False
+    excluded: WordTest | None = None  # for NOT: the words this position may not be
     by_first: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict)
     by_prefix: tuple[tuple[str, Phrase], ...] = ()
 
@@ -125,6 +130,11 @@ class Pattern:
     ) -> Iterable[int]:
         if element.kind == END:
             return (q,) if q in (hi, clause_end) else ()
+        if element.kind == ANY:
+            return (q + 1,) if q < hi else ()
+        if element.kind == NOT:
+            excluded = element.excluded
+            return (q + 1,) if q < hi and excluded is not None and not excluded.accepts(words[q]) else ()
         if element.kind == GAP:
             return range(q, min(hi, q + self.limits.gap_words) + 1)
         if element.kind == FILLER:
@@ -144,7 +154,8 @@ def parse_word_test(token: str) -> WordTest:
     exact: set[str] = set()
     prefixes: list[str] = []
     for alternative in token.split(ALTERNATIVE):
-        if not alternative or alternative in (FILLER, GAP, END, PREFIX) or alternative.startswith(CLASS):
+        special = alternative in (FILLER, GAP, END, PREFIX, ANY)
+        if not alternative or special or alternative[0] in (CLASS, NOT):
             raise ValueError(f"'{token}' is geen geldig woord")
         if alternative.endswith(PREFIX):
             prefixes.append(normalise_word(alternative[:-1]))
@@ -182,13 +193,27 @@ def _element(token: str, classes: ClassLookup) -> Element:
         return Element(kind=token)
     optional = token.endswith(OPTIONAL) and len(token) > 1
     body = token[:-1] if optional else token
+    if body == ANY:
+        return Element(kind=ANY, optional=optional)
+    negated = body.startswith(NOT) and len(body) > 1
     phrases: list[Phrase] = []
-    for alternative in body.split(ALTERNATIVE):
+    for alternative in body.removeprefix(NOT).split(ALTERNATIVE) if negated else body.split(ALTERNATIVE):
         if alternative.startswith(CLASS):
             phrases.extend(classes(alternative[1:]))
         else:
             phrases.append((parse_word_test(alternative),))
+    if negated:
+        return Element(kind=NOT, optional=optional, excluded=_one_word_test(phrases))
     return _indexed(phrases, optional=optional)
+
+
+def _one_word_test(phrases: Iterable[Phrase]) -> WordTest:
+    """The words of the one-word phrases, as one test (for `!`)."""
+    single = [phrase[0] for phrase in phrases if len(phrase) == 1]
+    return WordTest(
+        exact=frozenset(word for test in single for word in test.exact),
+        prefixes=tuple(prefix for test in single for prefix in test.prefixes),
+    )
 
 
 def _indexed(phrases: Iterable[Phrase], *, optional: bool) -> Element:

@@ -44,6 +44,7 @@ class Rule:
     cancel_valence: str | None = None  # POSITIVE or NEGATIVE: the tone that turns the match into praise
     scope: str = SCOPE_CLAUSE
     not_in_questions: bool = False  # not when the match opens a question ("ben je moe vandaag?")
+    opens_sentence: bool = False  # only when the match opens its sentence ("omdat jij ..., stond ik ...")
     with_category: frozenset[str] = frozenset()  # only where one of these was already found in the clause
     reframe: str | None = None  # a reframe topic to use instead of looking one up
     examples: tuple[str, ...] = ()  # sentences that must give this category (checked by the tests)
@@ -96,6 +97,8 @@ def _holds(
     if rule.subject is not None and text.subjects[clause] not in rule.subject:
         return False
     if rule.not_in_questions and _opens_question(text, clause, first):
+        return False
+    if rule.opens_sentence and text.sentences[text.sentence_of_clause[clause]][0] != first:
         return False
     if rule.addressed and not any(text.partner_refs[lo:hi]):
         return False
