@@ -134,6 +134,7 @@ class _TriggerIndex:
 
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
+        present = frozenset(text.words)
         for i, word in enumerate(text.words):
             candidates = self._by_word.get(word)
             if self._prefixes and word.startswith(self._prefixes):
@@ -143,7 +144,7 @@ class _TriggerIndex:
                 continue
             fired: set[str] = set()
             for rule, pattern in candidates:
-                if rule.id in fired:
+                if rule.id in fired or not pattern.may_match_in(present):
                     continue
                 if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
                     continue

@@ -174,6 +174,7 @@ def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
         determiners=words("determiners"),
         subjects=subjects,
         partner_objects=words("partner_objects"),
+        partner_subject_only=words("partner_subject_only"),
         replacements={str(k): str(v) for k, v in table.get("replacements", {}).items()},
         subject_window=subject_window,
         adverbials=frozenset(_words(str(a)) for a in table.get("adverbials", [])),

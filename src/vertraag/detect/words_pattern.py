@@ -100,6 +100,11 @@ class Pattern:
     limits: Limits
     first_words: frozenset[str]  # the words a match can start with ...
     first_prefixes: tuple[str, ...]  # ... or the prefixes of such words
+    needs: tuple[frozenset[str], ...] = ()  # a match needs one word of each set somewhere in the text
+
+    def may_match_in(self, present: frozenset[str]) -> bool:
+        """Quick test before matching: does the text hold a word for each later element that needs one?"""
+        return all(not need.isdisjoint(present) for need in self.needs)
 
     def can_start(self, word: str) -> bool:
         """Quick test: can a match start at this word?"""
@@ -185,7 +190,13 @@ def compile_pattern(text: str, *, classes: ClassLookup, limits: Limits) -> Patte
         limits=limits,
         first_words=frozenset(elements[0].by_first),
         first_prefixes=tuple(prefix for prefix, _ in elements[0].by_prefix),
+        needs=tuple(frozenset(e.by_first) for e in elements[1:] if _needs_a_listed_word(e)),
     )
+
+
+def _needs_a_listed_word(element: Element) -> bool:
+    """A required element of listed words (no prefixes): a match needs one of its first words in the text."""
+    return element.kind == "words" and not element.optional and not element.by_prefix
 
 
 def _element(token: str, classes: ClassLookup) -> Element:

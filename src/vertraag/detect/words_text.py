@@ -56,6 +56,7 @@ class TextRules:
     determiners: frozenset[str]  # a clause starting "de bus ...", "mijn zus ..." is about someone else
     subjects: Mapping[str, str]  # pronoun -> SUBJECT_PARTNER / SUBJECT_SELF / SUBJECT_OTHER
     partner_objects: frozenset[str]  # "jou": the partner, but never the subject
+    partner_subject_only: frozenset[str]  # "jij": the partner even after a preposition ("kom op jij ...")
     replacements: Mapping[str, str]  # contractions and spoken forms: "m'n" -> "mijn", "t" -> "het"
     subject_window: int  # the subject is among the first words of a clause (Dutch puts the verb second)
     adverbials: frozenset[tuple[str, ...]] = frozenset()  # "de hele tijd zit je ...": skipped at clause start
@@ -106,7 +107,7 @@ def analyse(source: str, rules: TextRules) -> Text:
     for index, (lo, hi) in enumerate(clauses):
         for i in range(lo, hi):
             clause_of[i] = index
-    refs = _partner_refs(words, rules)
+    refs = _partner_refs(words, breaks, rules)
     subjects = _subjects(words, clauses, clause_sentence, refs, rules)
     return Text(
         source=source,
@@ -165,12 +166,14 @@ def _segment(
     return clauses, clause_sentence, sentences
 
 
-def _partner_refs(words: list[str], rules: TextRules) -> list[bool]:
+def _partner_refs(words: list[str], breaks: list[int], rules: TextRules) -> list[bool]:
+    """Per word: the partner is meant, not after a preposition in the same clause ("voor je", "met jou")."""
     refs = []
     previous = ""
-    for word in words:
+    for word, kind in zip(words, breaks, strict=True):
         is_partner = rules.subjects.get(word) == SUBJECT_PARTNER or word in rules.partner_objects
-        refs.append(is_partner and previous not in rules.prepositions)
+        after_preposition = previous in rules.prepositions and not kind
+        refs.append(is_partner and (not after_preposition or word in rules.partner_subject_only))
         previous = word
     return refs
 
