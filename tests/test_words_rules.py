@@ -155,9 +155,9 @@ def test_a_therapist_can_add_a_word(data_copy: Path) -> None:
 def test_a_therapist_can_mark_a_word_as_praise(data_copy: Path) -> None:
     """Any word after "je bent een" is a verdict unless listed as praise: one line fixes a false nudge."""
     before = WordDetector.load(directory=data_copy)
-    assert "attack" in categories(before, "je bent een bikkel")
+    assert "attack" in categories(before, "je bent een pareltje")
     lexicon = data_copy / "lexicon-verdicts.toml"
     lexicon.write_text(
-        lexicon.read_text(encoding="utf-8").replace('praise = ["lief",', 'praise = ["bikkel", "lief",')
+        lexicon.read_text(encoding="utf-8").replace('praise = ["lief",', 'praise = ["pareltje", "lief",')
     )
-    assert "attack" not in categories(WordDetector.load(directory=data_copy), "je bent een bikkel")
+    assert "attack" not in categories(WordDetector.load(directory=data_copy), "je bent een pareltje")
