@@ -175,6 +175,7 @@ def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
         subjects=subjects,
         partner_objects=words("partner_objects"),
         partner_subject_only=words("partner_subject_only"),
+        finite_verbs=words("finite_verbs"),
         replacements={str(k): str(v) for k, v in table.get("replacements", {}).items()},
         subject_window=subject_window,
         adverbials=frozenset(_words(str(a)) for a in table.get("adverbials", [])),

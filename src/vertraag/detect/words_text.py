@@ -57,6 +57,7 @@ class TextRules:
     subjects: Mapping[str, str]  # pronoun -> SUBJECT_PARTNER / SUBJECT_SELF / SUBJECT_OTHER
     partner_objects: frozenset[str]  # "jou": the partner, but never the subject
     partner_subject_only: frozenset[str]  # "jij": the partner even after a preposition ("kom op jij ...")
+    finite_verbs: frozenset[str]  # "bent", "hebt": a pronoun right before one of these is a subject
     replacements: Mapping[str, str]  # contractions and spoken forms: "m'n" -> "mijn", "t" -> "het"
     subject_window: int  # the subject is among the first words of a clause (Dutch puts the verb second)
     adverbials: frozenset[tuple[str, ...]] = frozenset()  # "de hele tijd zit je ...": skipped at clause start
@@ -196,6 +197,26 @@ def _subjects(
 
 
 def _clause_subject(words: list[str], lo: int, hi: int, refs: list[bool], rules: TextRules) -> str:
+    subject = _first_subject(words, lo, hi, refs, rules)
+    # Without punctuation "als de kinderen ziek zijn heb jij nooit tijd" is one clause: the main clause's
+    # subject comes after the verb. "jij" cannot be an object, so it names who the clause is about.
+    opens_with_conjunction = lo < hi and words[lo] in rules.conjunctions
+    if opens_with_conjunction and any(word in rules.partner_subject_only for word in words[lo:hi]):
+        return SUBJECT_PARTNER
+    if subject == SUBJECT_NONE and _late_partner_subject(words, lo, hi, refs, rules):
+        return SUBJECT_PARTNER
+    return subject
+
+
+def _late_partner_subject(words: list[str], lo: int, hi: int, refs: list[bool], rules: TextRules) -> bool:
+    """'net als met pasen je bent ook altijd te laat': the partner right before a verb, further on."""
+    return any(
+        refs[i] and words[i + 1] in rules.finite_verbs and rules.subjects.get(words[i]) == SUBJECT_PARTNER
+        for i in range(lo, hi - 1)
+    )
+
+
+def _first_subject(words: list[str], lo: int, hi: int, refs: list[bool], rules: TextRules) -> str:
     start = lo
     while start < hi and words[start] in rules.conjunctions:
         start += 1
