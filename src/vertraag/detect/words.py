@@ -1,6 +1,6 @@
 """The Dutch word detector: finds unsafe language in an utterance and suggests an I-message instead.
 
-    detector = WordDetector.load()            # data from phrases/nl (lexicon.toml, rules.toml, reframes.toml)
+    detector = WordDetector.load()            # data from phrases/nl (lexicon*.toml, rules*.toml, reframes.toml)
     detector.find("je luistert ook nooit")    # [Finding(category='absolute', match='nooit', ...)]
 
 Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges) and i_message
