@@ -1,7 +1,7 @@
 """The Dutch word detector: finds unsafe language in an utterance and suggests an I-message instead.
 
-    detector = WordDetector.load()            # data from phrases/nl (lexicon*.toml, rules*.toml, reframes.toml)
-    detector.find("je luistert ook nooit")    # [Finding(category='absolute', match='nooit', ...)]
+    detector = WordDetector.load()          # data: phrases/nl (lexicon*.toml, rules*.toml, reframes.toml)
+    detector.find("je luistert ook nooit")  # [Finding(category='absolute', match='nooit', ...)]
 
 Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges) and i_message
 (a positive marker: "ik voel me ...", "sorry", "je hebt gelijk"; counted, never nudged). The words, the
