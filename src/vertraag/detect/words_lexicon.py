@@ -24,6 +24,7 @@ from vertraag.detect.words_text import (
     TextRules,
     normalise_word,
 )
+from vertraag.detect.words_verbs import infinitives
 from vertraag.errors import UserError
 from vertraag.phrases import load_toml
 
@@ -40,13 +41,20 @@ _RULE_KEYS = frozenset(
     {
         "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires",
         "unless_before", "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe",
-        "examples", "counter", "note", "not_in_questions", "opens_sentence",
+        "examples", "counter", "note", "not_in_questions", "opens_sentence", "opens_clause",
+        "unless_next_clause",
     }
 )  # fmt: skip
 _POSITIVE_CLASS = "positive"
 _NEGATIVE_CLASS = "negative"
 _NEGATION_CLASS = "negation"
 _FILLER_CLASS = "filler"
+# The class of infinitives is derived from these (lexicon-verbs.toml), not listed by hand.
+_STEM_CLASS = "imperative"
+_SEPARABLE_CLASS = "separable"
+_IRREGULAR_CLASS = "infinitive_irregular"
+_INFINITIVE_CLASS = "infinitive"
+_SEPARABLE_INFINITIVE_CLASS = "infinitive_separable"  # only those with a particle: "opruimen", "ophouden"
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,25 @@ def _all_classes(directory: Path, main: Mapping[str, Any]) -> dict[str, Any]:
             if name in merged:
                 raise UserError(f"{path}: de klasse '{name}' bestaat al in een ander lexiconbestand.")
             merged[name] = entries
+    if _STEM_CLASS in merged and _INFINITIVE_CLASS not in merged:
+        plain, separable = _derived_infinitives(merged)
+        merged[_INFINITIVE_CLASS] = plain + separable
+        merged[_SEPARABLE_INFINITIVE_CLASS] = separable
     return merged
+
+
+def _derived_infinitives(classes: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """'ruimen', 'opruimen' ... from the stems, the separable particles and the irregular verbs."""
+    irregular = {}
+    for entry in classes.get(_IRREGULAR_CLASS, []):
+        stem, _, verb = str(entry).partition("=")
+        if not verb:
+            raise UserError(f"{_IRREGULAR_CLASS}: '{entry}' moet de vorm 'stam=infinitief' hebben.")
+        irregular[normalise_word(stem)] = normalise_word(verb)
+    stems = [normalise_word(str(s)) for s in classes.get(_STEM_CLASS, []) if not str(s).startswith("@")]
+    particles = [normalise_word(str(p)) for p in classes.get(_SEPARABLE_CLASS, [])]
+    plain = infinitives(stems, (), irregular)
+    return plain, infinitives(stems, particles, irregular)[len(plain) :]
 
 
 def _rules_in(path: Path, compile_all: Any) -> list[Rule]:
@@ -179,6 +205,8 @@ def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
         replacements={str(k): str(v) for k, v in table.get("replacements", {}).items()},
         subject_window=subject_window,
         adverbials=frozenset(_words(str(a)) for a in table.get("adverbials", [])),
+        tags=frozenset(_words(str(a)) for a in table.get("tags", [])),
+        interjections=words("interjections"),
     )
 
 
@@ -228,6 +256,8 @@ def _rule(table: Mapping[str, Any], index: int, path: Path, compile_all: Any) ->
         negatable=bool(table.get("negatable", False)),
         not_in_questions=bool(table.get("not_in_questions", False)),
         opens_sentence=bool(table.get("opens_sentence", False)),
+        opens_clause=bool(table.get("opens_clause", False)),
+        unless_next_clause=compile_all(list(table.get("unless_next_clause", [])), where),
         cancel_valence=valence,
         scope=scope,
         with_category=with_category,

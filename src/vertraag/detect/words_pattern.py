@@ -8,6 +8,8 @@ A pattern is a row of elements separated by spaces, matched against normalised w
 - `word`          that word (written with or without accents, any case)
 - `a|b|c`         one of these
 - `word*`         any word starting with "word" (use sparingly: "lui*" would also match "luisteren")
+- `pre*end`       any word starting with "pre" and ending in "end": "ge*d" is a participle ("geschrokken"
+                  needs "ge*en"), not "geldwolf"
 - `@class`        one of the words or phrases listed in that class of lexicon.toml
 - `elem?`         optional
 - `_`             any one word (not as the first element)
@@ -40,13 +42,24 @@ ALTERNATIVE = "|"
 
 @dataclass(frozen=True)
 class WordTest:
-    """One word position: exact words and/or prefixes."""
+    """One word position: exact words and/or prefixes, each prefix with the ending it needs ("" = any)."""
 
     exact: frozenset[str]
     prefixes: tuple[str, ...] = ()
+    endings: tuple[str, ...] = ()  # per prefix; empty tuple = no ending needed for any prefix
 
     def accepts(self, word: str) -> bool:
-        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
+        if word in self.exact:
+            return True
+        if not self.prefixes or not word.startswith(self.prefixes):
+            return False
+        if not self.endings:
+            return True
+        return any(_has_shape(word, p, e) for p, e in zip(self.prefixes, self.endings, strict=True))
+
+
+def _has_shape(word: str, prefix: str, ending: str) -> bool:
+    return len(word) >= len(prefix) + len(ending) and word.startswith(prefix) and word.endswith(ending)
 
 
 Phrase = tuple[WordTest, ...]
@@ -70,7 +83,7 @@ class Element:
             if end >= 0:
                 yield end
         for prefix, phrase in self.by_prefix:
-            if word.startswith(prefix):
+            if word.startswith(prefix) and phrase[0].accepts(word):
                 end = _rest(phrase, words, p, hi)
                 if end >= 0:
                     yield end
@@ -158,15 +171,18 @@ def parse_word_test(token: str) -> WordTest:
     """`a|b*|c` -> WordTest; raises ValueError on an empty alternative."""
     exact: set[str] = set()
     prefixes: list[str] = []
+    endings: list[str] = []
     for alternative in token.split(ALTERNATIVE):
         special = alternative in (FILLER, GAP, END, PREFIX, ANY)
-        if not alternative or special or alternative[0] in (CLASS, NOT):
+        if not alternative or special or alternative[0] in (CLASS, NOT) or alternative.count(PREFIX) > 1:
             raise ValueError(f"'{token}' is geen geldig woord")
-        if alternative.endswith(PREFIX):
-            prefixes.append(normalise_word(alternative[:-1]))
+        if PREFIX in alternative:
+            prefix, ending = alternative.split(PREFIX)
+            prefixes.append(normalise_word(prefix))
+            endings.append(normalise_word(ending) if ending else "")
         else:
             exact.add(normalise_word(alternative))
-    return WordTest(frozenset(exact), tuple(prefixes))
+    return WordTest(frozenset(exact), tuple(prefixes), tuple(endings) if any(endings) else ())
 
 
 def parse_phrase(text: str) -> Phrase:
@@ -221,9 +237,12 @@ def _element(token: str, classes: ClassLookup) -> Element:
 def _one_word_test(phrases: Iterable[Phrase]) -> WordTest:
     """The words of the one-word phrases, as one test (for `!`)."""
     single = [phrase[0] for phrase in phrases if len(phrase) == 1]
+    prefixes = tuple(prefix for test in single for prefix in test.prefixes)
+    endings = tuple(ending for test in single for ending in (test.endings or ("",) * len(test.prefixes)))
     return WordTest(
         exact=frozenset(word for test in single for word in test.exact),
-        prefixes=tuple(prefix for test in single for prefix in test.prefixes),
+        prefixes=prefixes,
+        endings=endings if any(endings) else (),
     )
 
 

@@ -21,6 +21,9 @@ CONTEXT_WORDS = 10
 VALENCE_WORDS = 8
 # "niet altijd", "het is niet jouw schuld": a negation this close before a match changes its meaning.
 NEGATION_WORDS = 2
+# "Pak je jas, we gaan": a reason or plan right after an order makes it a request. Only the next clauses
+# count (and a bound keeps a run-on junk line linear).
+NEXT_CLAUSES = 2
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -45,6 +48,8 @@ class Rule:
     scope: str = SCOPE_CLAUSE
     not_in_questions: bool = False  # not when the match opens a question ("ben je moe vandaag?")
     opens_sentence: bool = False  # only when the match opens its sentence ("omdat jij ..., stond ik ...")
+    opens_clause: bool = False  # only when the match opens its clause, after interjections ("nou, ga zitten")
+    unless_next_clause: tuple[Pattern, ...] = ()  # none of these may open a later clause of the sentence
     with_category: frozenset[str] = frozenset()  # only where one of these was already found in the clause
     reframe: str | None = None  # a reframe topic to use instead of looking one up
     examples: tuple[str, ...] = ()  # sentences that must give this category (checked by the tests)
@@ -100,6 +105,10 @@ def _holds(
         return False
     if rule.opens_sentence and text.sentences[text.sentence_of_clause[clause]][0] != first:
         return False
+    if rule.opens_clause and text.heads[clause] != first:
+        return False
+    if rule.unless_next_clause and _calm_continuation(text, clause, rule.unless_next_clause):
+        return False
     if rule.addressed and not any(text.partner_refs[lo:hi]):
         return False
     before = words[max(bounds[0], first - NEGATION_WORDS) : first]
@@ -115,6 +124,18 @@ def _holds(
     if rule.requires and not any(pattern.search(words, lo, hi) for pattern in rule.requires):
         return False
     return not (rule.cancel_valence and tone(text, clause, first, last, valence) == rule.cancel_valence)
+
+
+def _calm_continuation(text: Text, clause: int, patterns: Sequence[Pattern]) -> bool:
+    """Does a later clause of the same sentence open with one of `patterns` ("pak je jas, we gaan")?"""
+    sentence = text.sentence_of_clause[clause]
+    for later in range(clause + 1, min(len(text.clauses), clause + 1 + NEXT_CLAUSES)):
+        if text.sentence_of_clause[later] != sentence:
+            break
+        lo, hi = text.clauses[later]
+        if any(p.match_at(text.words, lo, hi) >= 0 for p in patterns if lo < hi):
+            return True
+    return False
 
 
 def _opens_question(text: Text, clause: int, first: int) -> bool:

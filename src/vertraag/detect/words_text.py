@@ -61,6 +61,8 @@ class TextRules:
     replacements: Mapping[str, str]  # contractions and spoken forms: "m'n" -> "mijn", "t" -> "het"
     subject_window: int  # the subject is among the first words of a clause (Dutch puts the verb second)
     adverbials: frozenset[tuple[str, ...]] = frozenset()  # "de hele tijd zit je ...": skipped at clause start
+    tags: frozenset[tuple[str, ...]] = frozenset()  # "..., weet je dat?", "..., toch?": not a real question
+    interjections: frozenset[str] = frozenset()  # "nou", "zeg", "en": may stand before a clause's first verb
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Text:
     questions: tuple[bool, ...]  # per sentence: ends in a question mark
     subjects: tuple[str, ...]  # per clause
     partner_refs: tuple[bool, ...]  # per word: addresses the partner, not after a preposition
+    heads: tuple[int, ...] = ()  # per clause: its first word after interjections ("nou, ga zitten")
 
 
 def analyse(source: str, rules: TextRules) -> Text:
@@ -103,7 +106,7 @@ def analyse(source: str, rules: TextRules) -> Text:
         previous_end = found.end()
     gaps.append(source[previous_end:])
     clauses, clause_sentence, sentences = _segment(breaks)
-    questions = tuple("?" in gaps[hi] for _, hi in sentences)
+    questions = tuple("?" in gaps[hi] and not _ends_in_tag(words, lo, hi, rules) for lo, hi in sentences)
     clause_of = [0] * len(words)
     for index, (lo, hi) in enumerate(clauses):
         for i in range(lo, hi):
@@ -122,7 +125,19 @@ def analyse(source: str, rules: TextRules) -> Text:
         questions=questions,
         subjects=tuple(subjects),
         partner_refs=tuple(refs),
+        heads=tuple(_head(words, lo, hi, rules) for lo, hi in clauses),
     )
+
+
+def _head(words: list[str], lo: int, hi: int, rules: TextRules) -> int:
+    while lo < hi - 1 and words[lo] in rules.interjections:
+        lo += 1
+    return lo
+
+
+def _ends_in_tag(words: list[str], lo: int, hi: int, rules: TextRules) -> bool:
+    """'Je bent een leugenaar, toch?': a statement with a tag question stays a statement."""
+    return any(hi - len(tag) > lo and tuple(words[hi - len(tag) : hi]) == tag for tag in rules.tags)
 
 
 def _break_kind(gap: str, word: str, previous: str, rules: TextRules) -> int:
