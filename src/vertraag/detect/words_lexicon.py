@@ -207,6 +207,7 @@ def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
         adverbials=frozenset(_words(str(a)) for a in table.get("adverbials", [])),
         tags=frozenset(_words(str(a)) for a in table.get("tags", [])),
         interjections=words("interjections"),
+        possessed=words("possessed"),
     )
 
 

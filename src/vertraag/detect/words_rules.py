@@ -146,8 +146,11 @@ def _opens_question(text: Text, clause: int, first: int) -> bool:
 def tone(text: Text, clause: int, first: int, last: int, valence: Valence) -> str:
     """NEGATIVE if a negative tone word is near the match, else POSITIVE if a positive one is, else NEUTRAL.
 
-    The match itself is left out ("alleen" in "alleen maar" is not loneliness)."""
+    The match itself is left out ("alleen" in "alleen maar" is not loneliness). The window starts in the
+    clause before, in the same sentence: "ik vind het heerlijk dat je altijd zingt" is warm."""
     lo, hi = text.clauses[clause]
+    if clause > 0 and text.sentence_of_clause[clause - 1] == text.sentence_of_clause[clause]:
+        lo = text.clauses[clause - 1][0]  # the framing clause: "ik vind het heerlijk | dat je altijd zingt"
     windows = ((max(lo, first - VALENCE_WORDS), first), (last, min(hi, last + VALENCE_WORDS)))
     if _any_in(text.words, windows, valence.negative):
         return NEGATIVE

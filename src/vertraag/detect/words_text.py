@@ -63,6 +63,7 @@ class TextRules:
     adverbials: frozenset[tuple[str, ...]] = frozenset()  # "de hele tijd zit je ...": skipped at clause start
     tags: frozenset[tuple[str, ...]] = frozenset()  # "..., weet je dat?", "..., toch?": not a real question
     interjections: frozenset[str] = frozenset()  # "nou", "zeg", "en": may stand before a clause's first verb
+    possessed: frozenset[str] = frozenset()  # "je broer": after these "je" is "your", not the subject
 
 
 @dataclass(frozen=True)
@@ -247,5 +248,7 @@ def _first_subject(words: list[str], lo: int, hi: int, refs: list[bool], rules: 
             continue
         if role == SUBJECT_PARTNER and not refs[i]:
             continue  # "met je", "voor jou": not the one doing it
+        if role == SUBJECT_PARTNER and i + 1 < hi and words[i + 1] in rules.possessed:
+            return SUBJECT_OTHER  # "je broer komt altijd te laat"
         return role
     return SUBJECT_NONE
