@@ -21,7 +21,12 @@ ONE_MB = 1 << 20
 
 def sentences() -> list[str]:
     out = []
-    for name in ("utterances-dev.tsv", "utterances-heldout.tsv", "utterances-blind-a.tsv"):
+    for name in (
+        "utterances-dev.tsv",
+        "utterances-heldout.tsv",
+        "utterances-blind-a.tsv",
+        "utterances-blind-b.tsv",
+    ):
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 out.append(line.split("\t")[1])

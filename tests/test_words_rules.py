@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from vertraag.detect.words import ALL_CATEGORIES, NUDGE_CATEGORIES, Finding, WordDetector
+from vertraag.detect.words_verbs import infinitive
 from vertraag.errors import UserError
 from vertraag.phrases import language_dir
 
@@ -161,3 +162,34 @@ def test_a_therapist_can_mark_a_word_as_praise(data_copy: Path) -> None:
         lexicon.read_text(encoding="utf-8").replace('praise = ["lief",', 'praise = ["pareltje", "lief",')
     )
     assert "attack" not in categories(WordDetector.load(directory=data_copy), "je bent een pareltje")
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [("ruim", "ruimen"), ("geef", "geven"), ("zit", "zitten"), ("kalmeer", "kalmeren"),
+     ("luister", "luisteren"), ("blijf", "blijven"), ("maak", "maken"), ("bemoei", "bemoeien"),
+     ("stop", "stoppen")],
+)  # fmt: skip
+def test_infinitives_follow_dutch_spelling(stem: str, expected: str) -> None:
+    assert infinitive(stem, {}) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Je bent een slechte vriend, weet je dat?", "Jij bent een leugenaar, toch?", "jij bent een geldwolf",
+     "je bent een opschepper hè"],
+)  # fmt: skip
+def test_a_tag_question_or_an_odd_insult_is_still_a_verdict(detector: WordDetector, text: str) -> None:
+    assert "attack" in categories(detector, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_order"),
+    [("Ophouden, nu!", True), ("ruim je eigen bord op", True), ("kalmeer nu eens", True),
+     ("Geef hier die telefoon.", True), ("geef me een knuffel", False), ("pak je jas, we gaan", False),
+     ("ga je mee naar de markt", False), ("Wees voorzichtig op de fiets.", False), ("vind ik ook", False)],
+)  # fmt: skip
+def test_orders_by_their_shape_and_requests_stay_calm(
+    detector: WordDetector, text: str, is_order: bool
+) -> None:
+    assert ("command" in categories(detector, text)) == is_order
