@@ -61,6 +61,15 @@ class WordDetector:
         self._lexicon = lexicon
         self._first_pass = _TriggerIndex(r for r in lexicon.rules if not r.with_category)
         self._second_pass = _TriggerIndex(r for r in lexicon.rules if r.with_category)
+        # Per reframe topic: the words its patterns can start with, and whether any starts with a prefix
+        # instead; a topic none of whose words is near a finding is skipped without trying its patterns.
+        self._topic_starts = {
+            t.key: (
+                frozenset().union(*(p.first_words for p in t.patterns)),
+                any(p.first_prefixes for p in t.patterns),
+            )
+            for t in lexicon.topics
+        }
 
     @classmethod
     def load(cls, language: str = DEFAULT_LANGUAGE, *, directory: Path | None = None) -> WordDetector:
@@ -114,6 +123,9 @@ class WordDetector:
                 continue
             if topic.categories and category not in topic.categories:
                 continue
+            starts, by_prefix = self._topic_starts[topic.key]
+            if not by_prefix and starts.isdisjoint(present):
+                continue
             if any(_may_occur(p, present) and p.search(text.words, lo, hi) for p in topic.patterns):
                 return topic.reframe
         return self._lexicon.fallbacks[category]
@@ -123,14 +135,15 @@ class _TriggerIndex:
     """Patterns by the words they can start with, so each word only tries the patterns it can start."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self._by_word: dict[str, list[tuple[Rule, Pattern]]] = {}
-        self._by_prefix: list[tuple[str, Rule, Pattern]] = []
+        self._by_word: dict[str, list[_Candidate]] = {}
+        self._by_prefix: list[tuple[str, _Candidate]] = []
         for rule in rules:
             for pattern in rule.patterns:
+                candidate = (rule, pattern, pattern.needs + _required_words(rule))
                 for word in pattern.first_words:
-                    self._by_word.setdefault(word, []).append((rule, pattern))
-                self._by_prefix.extend((prefix, rule, pattern) for prefix in pattern.first_prefixes)
-        self._prefixes = tuple(prefix for prefix, _, _ in self._by_prefix)
+                    self._by_word.setdefault(word, []).append(candidate)
+                self._by_prefix.extend((prefix, candidate) for prefix in pattern.first_prefixes)
+        self._prefixes = tuple(prefix for prefix, _ in self._by_prefix)
 
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
@@ -138,13 +151,13 @@ class _TriggerIndex:
         for i, word in enumerate(text.words):
             candidates = self._by_word.get(word)
             if self._prefixes and word.startswith(self._prefixes):
-                extra = [(r, p) for prefix, r, p in self._by_prefix if word.startswith(prefix)]
+                extra = [c for prefix, c in self._by_prefix if word.startswith(prefix)]
                 candidates = (candidates or []) + extra
             if not candidates:
                 continue
             fired: set[str] = set()
-            for rule, pattern in candidates:
-                if rule.id in fired or not pattern.may_match_in(present):
+            for rule, pattern, needs in candidates:
+                if rule.id in fired or not all(not need.isdisjoint(present) for need in needs):
                     continue
                 if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
                     continue
@@ -153,6 +166,18 @@ class _TriggerIndex:
                     hits.append(hit)
                     fired.add(rule.id)
         return hits
+
+
+# A rule and one of its patterns, with the sets of words a text needs (one of each) before matching is tried.
+_Candidate = tuple[Rule, Pattern, tuple[frozenset[str], ...]]
+
+
+def _required_words(rule: Rule) -> tuple[frozenset[str], ...]:
+    """Cheap pre-filter: a rule that `requires` patterns needs one of the words they start with in the text
+    (unless one of them starts with a prefix, which a set cannot test)."""
+    if not rule.requires or any(p.first_prefixes for p in rule.requires):
+        return ()
+    return (frozenset().union(*(p.first_words for p in rule.requires)),)
 
 
 def _may_occur(pattern: Pattern, present: set[str]) -> bool:

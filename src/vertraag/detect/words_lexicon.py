@@ -42,7 +42,7 @@ _RULE_KEYS = frozenset(
         "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires",
         "unless_before", "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe",
         "examples", "counter", "note", "not_in_questions", "opens_sentence", "opens_clause",
-        "unless_next_clause",
+        "unless_next_clause", "negated_unless_holds",
     }
 )  # fmt: skip
 _POSITIVE_CLASS = "positive"
@@ -251,6 +251,7 @@ def _rule(table: Mapping[str, Any], index: int, path: Path, compile_all: Any) ->
         subject=frozenset(subject) if subject is not None else None,
         addressed=bool(table.get("addressed", False)),
         unless=compile_all(list(table.get("unless", [])), where),
+        negated_unless_holds=bool(table.get("negated_unless_holds", False)),
         requires=compile_all(list(table.get("requires", [])), where),
         unless_before=_normalised(table.get("unless_before", [])),
         unless_after=_normalised(table.get("unless_after", [])),

@@ -115,10 +115,6 @@ class Pattern:
     first_prefixes: tuple[str, ...]  # ... or the prefixes of such words
     needs: tuple[frozenset[str], ...] = ()  # a match needs one word of each set somewhere in the text
 
-    def may_match_in(self, present: frozenset[str]) -> bool:
-        """Quick test before matching: does the text hold a word for each later element that needs one?"""
-        return all(not need.isdisjoint(present) for need in self.needs)
-
     def can_start(self, word: str) -> bool:
         """Quick test: can a match start at this word?"""
         if word in self.first_words:

@@ -40,6 +40,7 @@ class Rule:
     subject: frozenset[str] | None = None  # the clause's subject must be one of these
     addressed: bool = False  # the partner must be addressed near the match ("je", "jou", not "voor je")
     unless: tuple[Pattern, ...] = ()  # none of these may occur near the match (the match included)
+    negated_unless_holds: bool = False  # an `unless` right after "niet"/"nooit" cannot cancel ("nooit leuk")
     requires: tuple[Pattern, ...] = ()  # one of these must occur near the match
     unless_before: frozenset[str] = frozenset()  # none of these among the NEGATION_WORDS before the match
     unless_after: frozenset[str] = frozenset()  # none of these among the NEGATION_WORDS after it
@@ -119,11 +120,24 @@ def _holds(
         return False
     if rule.negatable and any(w in valence.negations for w in (*before[-1:], *words[first:last])):
         return False
-    if any(pattern.search(words, lo, hi) for pattern in rule.unless):
+    if rule.negated_unless_holds:
+        if any(_unnegated(pattern, words, lo, hi, valence.negations) for pattern in rule.unless):
+            return False
+    elif any(pattern.search(words, lo, hi) for pattern in rule.unless):
         return False
     if rule.requires and not any(pattern.search(words, lo, hi) for pattern in rule.requires):
         return False
     return not (rule.cancel_valence and tone(text, clause, first, last, valence) == rule.cancel_valence)
+
+
+def _unnegated(pattern: Pattern, words: Sequence[str], lo: int, hi: int, negations: frozenset[str]) -> bool:
+    """Does `pattern` match in words[lo:hi], other than right after one of `negations` ('nooit gezellig')?"""
+    return any(
+        pattern.can_start(words[p])
+        and (p == 0 or words[p - 1] not in negations)
+        and pattern.match_at(words, p, hi) >= 0
+        for p in range(lo, hi)
+    )
 
 
 def _calm_continuation(text: Text, clause: int, patterns: Sequence[Pattern]) -> bool:
