@@ -56,6 +56,7 @@ def test_the_issue_examples(detector: WordDetector) -> None:
         ("je bent er nooit voor mij", "alleen"),
         ("Je bent lui.", "alles alleen te moeten doen"),
         ("stel je niet aan", "Vertel eens"),
+        ("Jij belt morgen je moeder af, klaar.", "als een wens"),
     ],
 )
 def test_common_patterns_get_their_own_reframe(detector: WordDetector, text: str, expected: str) -> None:
