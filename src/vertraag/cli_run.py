@@ -22,6 +22,7 @@ from vertraag.phrases import message
 from vertraag.render import render
 
 if TYPE_CHECKING:
+    from vertraag.detect.words import WordDetector
     from vertraag.recognize.base import Recognizer
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,8 @@ def _recognizer(settings: Settings, *, explicit: bool, threaded: bool, verbose: 
     return create_recognizer(settings.recognizer, model_dir, threaded=threaded, verbose=verbose)
 
 
-def _word_detector(recognizer: Recognizer | None) -> Any:
+def _word_detector(recognizer: Recognizer | None) -> WordDetector | None:
+    """The word detector, only when there are words to read."""
     if recognizer is None:
         return None
     from vertraag.detect.words import WordDetector
