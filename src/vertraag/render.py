@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from vertraag.events import Event
+from vertraag.events import FINDING, Event
 from vertraag.phrases import language_dir, load_toml, message
 
 SECONDS_PER_MINUTE = 60
@@ -34,8 +34,11 @@ def render(event: Event) -> str:
         fields["onset_time"] = clock(float(fields["onset"]))
     if "category" in fields:
         fields["category_nl"] = _category_names().get(str(fields["category"]), str(fields["category"]))
-    line = message(event.type, **fields)
-    if line == event.type:
+    key = event.type
+    if key == FINDING and not fields.get("reframe"):
+        key = "finding_positive"  # an I-message or a repair: named, never nudged
+    line = message(key, **fields)
+    if line == key:
         details = ", ".join(f"{k}={v}" for k, v in event.data.items())
         line = f"{clock(event.t)}  {event.type} {details}".rstrip()
     return line

@@ -1,0 +1,43 @@
+"""Readable output: every event type has a Dutch line of its own (phrases/nl/messages.toml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vertraag import events as ev
+from vertraag.events import Event
+from vertraag.render import clock, render
+
+EXAMPLES = [
+    Event(ev.SPEECH_START, 1.0),
+    Event(ev.SPEECH_END, 3.5, {"duration": 2.5}),
+    Event(ev.BASELINE, 4.0, {"baseline_db": -31.2}),
+    Event(ev.RAISED_VOICE, 12.3, {"rise_db": 9.8, "onset": 10.8, "baseline_db": -31.2, "level_db": -21.4}),
+    Event(ev.PARTIAL, 5.0, {"text": "je luistert", "pending": "ook"}),
+    Event(ev.UTTERANCE, 6.0, {"text": "je luistert ook nooit", "start": 4.2, "end": 6.0, "words": []}),
+    Event(
+        ev.FINDING,
+        6.0,
+        {"category": "absolute", "match": "nooit", "reframe": "Wil je het proberen als: ...?"},
+    ),
+    Event(ev.FINDING, 7.0, {"category": "i_message", "match": "ik voel me", "reframe": ""}),
+    Event(ev.SOURCE_PROBLEM, 8.0, {"reason": "De microfoon is weggevallen."}),
+]
+
+
+@pytest.mark.parametrize("event", EXAMPLES, ids=lambda e: f"{e.type}-{e.data.get('category', '')}")
+def test_every_event_type_reads_as_dutch(event: Event) -> None:
+    line = render(event)
+    assert line.startswith(clock(event.t))
+    assert event.type not in line  # a template was found: no raw type names or field dumps
+    assert "{" not in line and "=" not in line
+
+
+def test_categories_are_named_in_dutch_and_positive_findings_carry_no_arrow() -> None:
+    assert "absolute woorden" in render(EXAMPLES[6]) and "→" in render(EXAMPLES[6])
+    assert "ik-boodschap" in render(EXAMPLES[7]) and "→" not in render(EXAMPLES[7])
+
+
+def test_clock_is_minutes_and_tenths() -> None:
+    assert clock(0.0) == "00:00.0"
+    assert clock(75.34) == "01:15.3"
