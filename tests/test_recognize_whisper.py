@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests import models_fixture
 from tests.audio_gen import Clip, clapping, clips, music, pink_noise, running_water, silence
 from vertraag.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, Frame, Framer
 from vertraag.config import RecognizerSettings
@@ -24,7 +23,6 @@ from vertraag.recognize.factory import create_recognizer
 from vertraag.recognize.whisper_engine import WhisperRecognizer
 
 pytestmark = pytest.mark.slow
-whisper_base_dir = models_fixture.whisper_base_dir  # the session fixture, under its own name
 
 KEYWORDS = ("nooit", "altijd")  # the absolutes a word detector reacts to
 MIN_KEYWORD_RECALL = 0.9  # the bar: at least 90% of the clips with a keyword yield it
