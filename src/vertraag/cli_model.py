@@ -11,12 +11,12 @@ from typing import Any
 from vertraag.errors import EXIT_OK, UserError
 from vertraag.models import catalog, download, install, store
 from vertraag.models.catalog import VOSK, WHISPER
+from vertraag.models.folder import mb
 from vertraag.models.progress import ProgressBar
 
 log = logging.getLogger(__name__)
 
 VOSK_QUIET = -1  # vosk.SetLogLevel: keep Kaldi's own log lines off the terminal
-BYTES_PER_MB = 1_000_000
 ENGINE_HELP = "voor welke herkenner (standaard: afgeleid uit de naam of de map)"
 
 
@@ -73,11 +73,11 @@ def run_list(args: argparse.Namespace) -> int:
         known_dirs.add(info.dir_name)
         default = "*" if catalog.default_for(info.engine) is info else " "
         if path is not None and store.detect_engine(path) == info.engine:
-            status = f"geïnstalleerd, {_mb(store.folder_size(path))}"
+            status = f"geïnstalleerd, {mb(store.folder_size(path))}"
         elif path is not None:
             status = "onvolledig: installeer opnieuw"
         else:
-            size = f", download {_mb(info.size_bytes)}" if info.size_bytes else ""
+            size = f", download {mb(info.size_bytes)}" if info.size_bytes else ""
             status = f"niet geïnstalleerd{size}"
         columns = f"{info.name:<26} {info.engine:<8} {status:<38} {info.licence:<11}"
         print(f"{default} {columns} {info.description}")
@@ -85,7 +85,7 @@ def run_list(args: argparse.Namespace) -> int:
         if model.name in known_dirs:
             continue
         engine = model.engine or "?"
-        status = f"geïnstalleerd, {_mb(model.size_bytes)}" if model.engine else "geen bruikbaar model"
+        status = f"geïnstalleerd, {mb(model.size_bytes)}" if model.engine else "geen bruikbaar model"
         print(f"  {model.name:<26} {engine:<8} {status}")
     print("* = standaard voor die herkenner. Downloaden: `vertraag model download [NAAM]`.")
     return EXIT_OK
@@ -120,7 +120,7 @@ def run_verify(args: argparse.Namespace) -> int:
     engine = args.engine or _engine_for(args.model)
     path = store.resolve_model(engine, args.model)
     _load(engine, path)
-    print(f"In orde: {path} ({engine}-model, {_mb(store.folder_size(path))})")
+    print(f"In orde: {path} ({engine}-model, {mb(store.folder_size(path))})")
     return EXIT_OK
 
 
@@ -169,7 +169,3 @@ def _load(engine: str, path: Path) -> None:
         raise UserError(
             f"Het model in {path} is compleet maar laadt niet ({exc}): installeer het opnieuw."
         ) from exc
-
-
-def _mb(n_bytes: int | None) -> str:
-    return f"{(n_bytes or 0) / BYTES_PER_MB:.1f} MB".replace(".", ",")

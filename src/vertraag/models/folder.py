@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from vertraag.errors import UserError
+from vertraag.models.progress import megabytes
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def count(n_bytes: int) -> str:
 
 
 def mb(n_bytes: int) -> str:
-    return f"{n_bytes / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{megabytes(n_bytes)} MB"
 
 
 def move_into_place(source: Path, target: Path) -> None:

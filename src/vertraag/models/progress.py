@@ -61,12 +61,13 @@ class ProgressBar:
 
     def _line(self, done: int, total: int | None) -> str:
         if not total:
-            return f"{self._label} {_mb(done)} MB"
+            return f"{self._label} {megabytes(done)} MB"
         fraction = min(1.0, done / total)
         filled = round(fraction * BAR_WIDTH)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        return f"{self._label} [{bar}] {fraction:4.0%} {_mb(done)}/{_mb(total)} MB"
+        return f"{self._label} [{bar}] {fraction:4.0%} {megabytes(done)}/{megabytes(total)} MB"
 
 
-def _mb(n_bytes: int) -> str:
+def megabytes(n_bytes: int) -> str:
+    """A size in MB as a Dutch figure, one decimal after a comma: `18,2`."""
     return f"{n_bytes / BYTES_PER_MB:.1f}".replace(".", ",")
