@@ -19,6 +19,7 @@ from vertraag.config import Settings, load_settings, override
 from vertraag.errors import NothingToReport, UserError
 from vertraag.events import Event
 from vertraag.phrases import message
+from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
 from vertraag.render import render
 
 if TYPE_CHECKING:
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from vertraag.recognize.base import Recognizer
 
 log = logging.getLogger(__name__)
-
-ENGINES = ("vosk", "whisper", "none")
 
 
 def register(subparsers: Any) -> None:
@@ -125,10 +124,9 @@ def _recognizer(settings: Settings, *, explicit: bool, threaded: bool, verbose: 
     """The configured engine, or None. Without a Dutch model the run goes on with loudness only, unless the
     user asked for an engine or model explicitly (then the missing model is an error they need to see)."""
     engine = settings.recognizer.engine
-    if engine == "none":
+    if engine == NO_ENGINE:
         return None
     from vertraag.models.store import resolve_model
-    from vertraag.recognize.factory import create_recognizer
 
     try:
         model_dir = resolve_model(engine, settings.recognizer.model)

@@ -14,12 +14,14 @@ from pathlib import Path
 from vertraag.audio.frames import Frame
 from vertraag.config import RecognizerSettings
 from vertraag.errors import UserError
+from vertraag.models.catalog import VOSK, WHISPER
 from vertraag.recognize.base import Recognizer, RecognizerEvent
 from vertraag.recognize.worker import RecognizerWorker
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("vosk", "whisper", "none")
+NO_ENGINE = "none"  # loudness only: nothing is recognised
+ENGINES = (VOSK, WHISPER, NO_ENGINE)
 # Packages an engine needs, with how to get them.
 VOSK_MISSING = "Vosk is niet geïnstalleerd: installeer het met pip install vosk."
 WHISPER_MISSING = "faster-whisper is niet geïnstalleerd: installeer met pip install 'vertraag[whisper]'."
@@ -48,11 +50,11 @@ def create_recognizer(
 ) -> Recognizer:
     """The recogniser for `settings.engine` with the model in `model_dir`; UserError if it cannot be made."""
     engine = settings.engine.strip().lower()
-    if engine == "vosk":
+    if engine == VOSK:
         return _vosk(settings, model_dir, threaded=threaded, verbose=verbose)
-    if engine == "whisper":
+    if engine == WHISPER:
         return _whisper(model_dir, word_timestamps=word_timestamps)
-    if engine == "none":
+    if engine == NO_ENGINE:
         return NullRecognizer()
     raise UserError(f"Onbekende herkenner '{settings.engine}': kies uit {', '.join(ENGINES)}.")
 
