@@ -27,6 +27,7 @@ def sentences() -> list[str]:
         "utterances-blind-a.tsv",
         "utterances-blind-b.tsv",
         "utterances-blind-c.tsv",
+        "utterances-blind-d.tsv",
     ):
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):

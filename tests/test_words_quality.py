@@ -95,8 +95,17 @@ def score(detector: WordDetector, lines: list[Line]) -> Score:
 # roles, not sentences (blame = the partner as cause + an outcome that is not good; threat = a condition about
 # the partner going on + the speaker leaving; past = a specific earlier moment; attack by apposition and
 # vocative; orders closed with 'klaar'/'begrepen?'); it is now a TUNING set too.
-# Blind set D (utterances-blind-d.tsv), if present, is the untouched one: do not read, tune on or score it.
-TUNED_BLIND_SETS = ["utterances-blind-a.tsv", "utterances-blind-b.tsv", "utterances-blind-c.tsv"]
+# Blind set D (utterances-blind-d.tsv) was BLIND before tuning round 4 (first score: precision 0.947,
+# recall 0.766, micro-F1 0.847; 100 of 122 argument lines caught; 3 of 118 calm lines nudged). Round 4 fixed
+# causes by roles (the partner doing good keeps 'altijd' calm; a specific moment + the partner's act is past;
+# a condition + the speaker leaving is threat; comparison verdicts; mock exclamations); now a TUNING set too.
+# Blind set E (utterances-blind-e.tsv), if present, is the untouched one: do not read, tune on or score it.
+TUNED_BLIND_SETS = [
+    "utterances-blind-a.tsv",
+    "utterances-blind-b.tsv",
+    "utterances-blind-c.tsv",
+    "utterances-blind-d.tsv",
+]
 BLIND_MIN_MICRO_F1 = 0.9
 BLIND_MIN_DETECTED = 0.9  # share of their argument lines that get a nudge
 

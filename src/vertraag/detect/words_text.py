@@ -99,8 +99,10 @@ def analyse(source: str, rules: TextRules) -> Text:
         norm = rules.replacements.get(norm, norm)
         previous = words[-1] if words else ""
         breaks.append(_break_kind(gap, norm, previous, rules))
-        if previous in rules.particles and breaks[-2] == 1 and not _opens_clause(norm, rules):
-            breaks[-2] = 0  # "huil maar lekker", "je hebt dat vorig jaar gezegd": not a new clause
+        spoken_break = breaks[-2] == 1 and gaps[-2].isspace() if previous else False
+        if previous in rules.particles and spoken_break and not _opens_clause(norm, rules):
+            breaks[-2] = 0  # "huil maar lekker", "je hebt dat vorig jaar gezegd": not a new clause (a comma
+            # before it still ends the clause: "je was er altijd voor me, dat vergeet ik nooit")
         words.append(norm)
         starts.append(found.start())
         ends.append(found.end())
