@@ -55,7 +55,7 @@ class Pipeline:
 
     def process(self, frame: Frame) -> list[Event]:
         level_db = frame_dbfs(frame.samples)
-        decision = self._voice.update(frame)
+        decision = self._voice.update(frame, level_db=level_db)
         out = list(decision.events)
         smoothed = self._loudness.update(level_db, is_speech=decision.is_speech)
         out += self._raised.update(frame.t, smoothed, is_speech=decision.is_speech)

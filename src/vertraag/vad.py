@@ -61,10 +61,11 @@ class SileroSpeechProbability:
         self._vad.reset()
 
 
-def frame_voicing(samples: Samples) -> float:
+def frame_voicing(samples: Samples, *, level_db: float | None = None) -> float:
     """How periodic the frame is at a speaking pitch: the best normalised autocorrelation, 0..1.
 
-    Vowels score 0.8-0.9; noise (water, hiss, applause) stays far lower.
+    Vowels score 0.8-0.9; noise (water, hiss, applause) stays far lower. `level_db` is the frame's
+    `frame_dbfs` when the caller has measured it already (the pipeline does, for loudness).
     """
     x = np.asarray(samples, dtype=np.float64)
     x = x - x.mean()
@@ -72,7 +73,7 @@ def frame_voicing(samples: Samples) -> float:
     min_lag, max_lag = int(SAMPLE_RATE / MAX_PITCH_HZ), int(SAMPLE_RATE / MIN_PITCH_HZ)
     if n <= max_lag:
         return 0.0
-    if frame_dbfs(samples) < VOICING_FLOOR_DBFS:
+    if (frame_dbfs(samples) if level_db is None else level_db) < VOICING_FLOOR_DBFS:
         return 0.0
     energy = np.cumsum(x * x)
     spectrum = np.fft.rfft(x, 2 * n)
@@ -127,11 +128,12 @@ class VoiceActivity:
         self._segment_start = 0.0
         self._last_speech_end = 0.0
 
-    def update(self, frame: Frame) -> VoiceDecision:
+    def update(self, frame: Frame, *, level_db: float | None = None) -> VoiceDecision:
+        """Decide on one frame; `level_db` is its `frame_dbfs` when the caller has it (not measured twice)."""
         probability = self._model.probability(frame)
         voiced = (
             probability >= self._settings.speech_threshold
-            and frame_voicing(frame.samples) >= self._settings.min_voicing
+            and frame_voicing(frame.samples, level_db=level_db) >= self._settings.min_voicing
         )
         events = self._step(frame, voiced)
         in_segment = self._state in (_State.SPEAKING, _State.STOPPING)
