@@ -13,7 +13,7 @@ from collections import deque
 
 import numpy as np
 
-from vertraag.audio.frames import FRAME_SECONDS, INT16_FULL_SCALE, Samples
+from vertraag.audio.frames import INT16_FULL_SCALE, Samples, frames_in
 
 # Digital silence has no finite level; this floor is far below any microphone's self-noise (~-90 dBFS)
 # and keeps every level a plain float.
@@ -22,6 +22,7 @@ MIN_DBFS = -100.0
 # carry it and the dips between words do not (pipecat's volume tracker uses a similar 0.4 s window).
 SMOOTHING_WINDOW_MS = 500
 MIN_POWER = 10.0 ** (MIN_DBFS / 10.0)
+MS_PER_SECOND = 1000
 
 
 def frame_dbfs(samples: Samples) -> float:
@@ -35,10 +36,6 @@ def frame_dbfs(samples: Samples) -> float:
     return max(MIN_DBFS, 10.0 * math.log10(power))
 
 
-def _window_frames(window_ms: int) -> int:
-    return max(1, round(window_ms / 1000 / FRAME_SECONDS))
-
-
 class SpeechLoudness:
     """Smoothed loudness of speech: the power average of the last `window_ms` of SPEECH frames.
 
@@ -48,7 +45,7 @@ class SpeechLoudness:
     """
 
     def __init__(self, *, window_ms: int = SMOOTHING_WINDOW_MS) -> None:
-        self._powers: deque[float] = deque(maxlen=_window_frames(window_ms))
+        self._powers: deque[float] = deque(maxlen=frames_in(window_ms / MS_PER_SECOND))
         self._level: float | None = None
 
     @property

@@ -21,6 +21,11 @@ INT16_FULL_SCALE = 32768.0
 Samples = npt.NDArray[np.int16]
 
 
+def frames_in(seconds: float) -> int:
+    """The whole number of frames nearest to `seconds` of audio, at least one."""
+    return max(1, round(seconds / FRAME_SECONDS))
+
+
 @dataclass(frozen=True)
 class Frame:
     """FRAME_SAMPLES int16 samples starting at sample `start` of the session."""

@@ -26,7 +26,7 @@ from typing import Any
 import faster_whisper
 import numpy as np
 
-from vertraag.audio.frames import FRAME_SAMPLES, FRAME_SECONDS, INT16_FULL_SCALE, SAMPLE_RATE, Frame, Samples
+from vertraag.audio.frames import FRAME_SAMPLES, INT16_FULL_SCALE, SAMPLE_RATE, Frame, Samples, frames_in
 from vertraag.errors import UserError
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
 
@@ -51,6 +51,12 @@ END_SILENCE_S = 0.6  # this much non-speech ends an utterance; pauses between wo
 MIN_SPEECH_S = 0.25  # less speech than this is a click or a cough, not worth a decode
 BACKLOG_WARN_UTTERANCES = 3  # more waiting than this: decoding is slower than the conversation
 MAX_UTTERANCE_S = 20.0  # cut long speech here: Whisper's window is 30 s and memory stays bounded
+# The same spans in frames, counted once here rather than on every frame.
+PRE_ROLL_FRAMES = frames_in(PRE_ROLL_S)
+POST_ROLL_SAMPLES = frames_in(POST_ROLL_S) * FRAME_SAMPLES
+END_SILENCE_FRAMES = frames_in(END_SILENCE_S)
+MIN_SPEECH_FRAMES = frames_in(MIN_SPEECH_S)
+MAX_UTTERANCE_FRAMES = frames_in(MAX_UTTERANCE_S)
 
 PUNCTUATION = string.punctuation + "“”‘’«»…–—"  # stripped from word edges ("nooit!" is the word "nooit")
 
@@ -69,7 +75,7 @@ class UtteranceCutter:
     """Cuts the frame stream into utterances from per-frame speech decisions. Pure: no engine, no threads."""
 
     def __init__(self) -> None:
-        self._pre_roll: deque[Frame] = deque(maxlen=_frames(PRE_ROLL_S))
+        self._pre_roll: deque[Frame] = deque(maxlen=PRE_ROLL_FRAMES)
         self._frames: list[Frame] = []
         self._speech_frames = 0
         self._speech_start = 0
@@ -92,8 +98,8 @@ class UtteranceCutter:
             self._silence_run = 0
         else:
             self._silence_run += 1
-        too_long = len(self._frames) >= _frames(MAX_UTTERANCE_S)
-        if self._silence_run >= _frames(END_SILENCE_S) or too_long:
+        too_long = len(self._frames) >= MAX_UTTERANCE_FRAMES
+        if self._silence_run >= END_SILENCE_FRAMES or too_long:
             return self.flush()
         return None
 
@@ -101,9 +107,9 @@ class UtteranceCutter:
         """End of audio: the utterance in progress, if it holds enough speech."""
         frames, speech_frames = self._frames, self._speech_frames
         self._frames, self._speech_frames, self._silence_run = [], 0, 0
-        if speech_frames < _frames(MIN_SPEECH_S):
+        if speech_frames < MIN_SPEECH_FRAMES:
             return None
-        keep_until = self._speech_end + _frames(POST_ROLL_S) * FRAME_SAMPLES
+        keep_until = self._speech_end + POST_ROLL_SAMPLES
         kept = [f for f in frames if f.start < keep_until]
         return SpeechChunk(
             samples=np.concatenate([f.samples for f in kept]),
@@ -210,10 +216,6 @@ def _timed_words(segments: list[Any], *, offset: float) -> list[Word]:
 def _clean(token: str) -> str:
     """A word as the detectors compare it: lowercase, without punctuation at its edges."""
     return token.strip().strip(PUNCTUATION).lower()
-
-
-def _frames(seconds: float) -> int:
-    return max(1, round(seconds / FRAME_SECONDS))
 
 
 def load_model(model_dir: Path) -> Any:
