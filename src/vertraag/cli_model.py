@@ -16,7 +16,6 @@ from vertraag.models.progress import ProgressBar
 
 log = logging.getLogger(__name__)
 
-VOSK_QUIET = -1  # vosk.SetLogLevel: keep Kaldi's own log lines off the terminal
 ENGINE_HELP = "voor welke herkenner (standaard: afgeleid uit de naam of de map)"
 
 
@@ -153,12 +152,16 @@ def _load(engine: str, path: Path) -> None:
         if engine == VOSK:
             import vosk
 
-            vosk.SetLogLevel(VOSK_QUIET)
+            from vertraag.recognize.vosk_engine import KALDI_LOG_QUIET
+
+            vosk.SetLogLevel(KALDI_LOG_QUIET)  # keep Kaldi's own log lines off the terminal
             vosk.Model(str(path))
         elif engine == WHISPER:
             from faster_whisper import WhisperModel
 
-            WhisperModel(str(path), device="cpu", compute_type="int8")
+            from vertraag.recognize.whisper_engine import COMPUTE_TYPE
+
+            WhisperModel(str(path), device="cpu", compute_type=COMPUTE_TYPE)
     except ImportError as exc:
         raise UserError(
             f"De herkenner '{engine}' is niet geïnstalleerd: installeer die (voor Whisper: "

@@ -23,6 +23,7 @@ from typing import Any
 import vosk
 
 from vertraag.audio.frames import SAMPLE_RATE, Frame
+from vertraag.config import RecognizerSettings
 from vertraag.errors import UserError
 from vertraag.recognize.base import Partial, RecognizerEvent, Utterance, Word
 from vertraag.recognize.hypothesis import HypothesisBuffer
@@ -33,7 +34,7 @@ KALDI_LOG_QUIET = -1  # Kaldi's own log: warnings and errors only (0 = its chatt
 KALDI_LOG_VERBOSE = 0
 UNKNOWN_WORD = "[unk]"  # Vosk's garbage word: lets a grammar reject speech that is not a command
 PARTIAL_POLL_MS = 160  # read the partial this often: fine enough for LocalAgreement, cheap on a Pi
-DEFAULT_PARTIAL_INTERVAL_MS = 500  # same default as RecognizerSettings.partial_interval_ms
+DEFAULT_PARTIAL_INTERVAL_MS = RecognizerSettings.partial_interval_ms  # the settings' default, not a copy
 MODEL_CACHE_SIZE = 2  # a free model and, rarely, a second one; each holds ~100 MB
 MS_PER_SECOND = 1000
 
