@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vertraag.detect.words_lexicon import CATEGORIES, Lexicon, load_lexicon
+from vertraag.detect.words_lexicon import Lexicon, load_lexicon
 from vertraag.detect.words_pattern import Pattern
+from vertraag.detect.words_rule_file import CATEGORIES
 from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hit
 from vertraag.detect.words_text import Text, analyse
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from vertraag.detect.words_pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
-from vertraag.detect.words_rules import NEGATIVE, POSITIVE, SCOPE_CLAUSE, SCOPE_SENTENCE, Rule, Valence
+from vertraag.detect.words_rule_file import CATEGORIES, rules_in
+from vertraag.detect.words_rules import Rule, Valence
 from vertraag.detect.words_text import (
     SUBJECT_OTHER,
     SUBJECT_PARTNER,
     SUBJECT_SELF,
-    SUBJECTS,
     TextRules,
     normalise_word,
 )
@@ -33,18 +33,8 @@ RULES_FILE = "rules.toml"
 LEXICON_EXTRA_GLOB = "lexicon-*.toml"  # more [classes]
 RULES_EXTRA_GLOB = "rules-*.toml"  # more [[rule]]s
 REFRAMES_FILE = "reframes.toml"
+FRAMES_FILE = "rules-frames.toml"  # [frames]: named calm frames; [calm_frames]: which categories they cancel
 
-CATEGORIES = (
-    "absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command", "i_message",
-)  # fmt: skip
-_RULE_KEYS = frozenset(
-    {
-        "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires",
-        "unless_before", "unless_after", "negatable", "cancel_valence", "scope", "with_category", "reframe",
-        "examples", "counter", "note", "not_in_questions", "opens_sentence", "opens_clause",
-        "unless_next_clause", "negated_unless_holds",
-    }
-)  # fmt: skip
 _POSITIVE_CLASS = "positive"
 _NEGATIVE_CLASS = "negative"
 _NEGATION_CLASS = "negation"
@@ -99,9 +89,10 @@ def load_lexicon(directory: Path) -> Lexicon:
         negative=compile_all([f"@{_NEGATIVE_CLASS}"], str(lexicon_path)),
         negations=classes.words(_NEGATION_CLASS),
     )
+    frames = _frames(directory / FRAMES_FILE)
     rules: list[Rule] = []
     for rules_path in [directory / RULES_FILE, *sorted(directory.glob(RULES_EXTRA_GLOB))]:
-        rules += _rules_in(rules_path, compile_all)
+        rules += rules_in(rules_path, compile_all, frames)
     topics, fallbacks = _reframes(directory / REFRAMES_FILE, compile_all)
     known_topics = {topic.key for topic in topics}
     seen: set[str] = set()
@@ -142,13 +133,6 @@ def _derived_infinitives(classes: Mapping[str, Any]) -> tuple[list[str], list[st
     particles = [normalise_word(str(p)) for p in classes.get(_SEPARABLE_CLASS, [])]
     plain = infinitives(stems, (), irregular)
     return plain, infinitives(stems, particles, irregular)[len(plain) :]
-
-
-def _rules_in(path: Path, compile_all: Any) -> list[Rule]:
-    rule_tables = load_toml(path).get("rule", [])
-    if not isinstance(rule_tables, list) or not all(isinstance(t, dict) for t in rule_tables):
-        raise UserError(f"{path}: regels staan als [[rule]]-tabellen; herstel het bestand.")
-    return [_rule(table, i, path, compile_all) for i, table in enumerate(rule_tables)]
 
 
 class _Classes:
@@ -222,57 +206,6 @@ def _pair(text: str) -> tuple[str, str]:
     return normalise_word(parts[0]), normalise_word(parts[1])
 
 
-def _rule(table: Mapping[str, Any], index: int, path: Path, compile_all: Any) -> Rule:
-    category = str(table.get("category", ""))
-    rule_id = str(table.get("id", f"{category}-{index + 1}"))
-    where = f"{path}, regel '{rule_id}'"
-    unknown = set(table) - _RULE_KEYS
-    if unknown:
-        raise UserError(f"{where}: onbekende sleutel(s) {', '.join(sorted(unknown))}.")
-    if category not in CATEGORIES:
-        raise UserError(f"{where}: onbekende categorie '{category}' (bekend: {', '.join(CATEGORIES)}).")
-    sources = list(table.get("patterns", [])) + ([table["pattern"]] if "pattern" in table else [])
-    if not sources:
-        raise UserError(f"{where}: 'pattern' of 'patterns' ontbreekt.")
-    subject = table.get("subject")
-    if subject is not None and not set(subject) <= SUBJECTS:
-        raise UserError(f"{where}: 'subject' kent alleen {', '.join(sorted(SUBJECTS))}.")
-    scope = str(table.get("scope", SCOPE_CLAUSE))
-    valence = table.get("cancel_valence")
-    if scope not in (SCOPE_CLAUSE, SCOPE_SENTENCE) or valence not in (None, POSITIVE, NEGATIVE):
-        raise UserError(f"{where}: 'scope' is clause/sentence en 'cancel_valence' is positive/negative.")
-    with_category = frozenset(str(c) for c in table.get("with_category", []))
-    if not with_category <= set(CATEGORIES):
-        raise UserError(f"{where}: onbekende categorie in 'with_category'.")
-    return Rule(
-        id=rule_id,
-        category=category,
-        patterns=compile_all(sources, where),
-        subject=frozenset(subject) if subject is not None else None,
-        addressed=bool(table.get("addressed", False)),
-        unless=compile_all(list(table.get("unless", [])), where),
-        negated_unless_holds=bool(table.get("negated_unless_holds", False)),
-        requires=compile_all(list(table.get("requires", [])), where),
-        unless_before=_normalised(table.get("unless_before", [])),
-        unless_after=_normalised(table.get("unless_after", [])),
-        negatable=bool(table.get("negatable", False)),
-        not_in_questions=bool(table.get("not_in_questions", False)),
-        opens_sentence=bool(table.get("opens_sentence", False)),
-        opens_clause=bool(table.get("opens_clause", False)),
-        unless_next_clause=compile_all(list(table.get("unless_next_clause", [])), where),
-        cancel_valence=valence,
-        scope=scope,
-        with_category=with_category,
-        reframe=str(table["reframe"]) if "reframe" in table else None,
-        examples=tuple(str(e) for e in table.get("examples", [])),
-        counter=tuple(str(e) for e in table.get("counter", [])),
-    )
-
-
-def _normalised(words: Sequence[Any]) -> frozenset[str]:
-    return frozenset(normalise_word(str(w)) for w in words)
-
-
 def _reframes(path: Path, compile_all: Any) -> tuple[tuple[Topic, ...], dict[str, str]]:
     data = load_toml(path)
     fallbacks = {str(k): str(v) for k, v in _table(data, "fallback", path).items()}
@@ -293,6 +226,20 @@ def _reframes(path: Path, compile_all: Any) -> tuple[tuple[Topic, ...], dict[str
             )
         )
     return tuple(topics), fallbacks
+
+
+def _frames(path: Path) -> dict[str, list[str]]:
+    """Per category, the patterns of the calm frames that keep its rules quiet in a sentence."""
+    if not path.exists():
+        return {}
+    data = load_toml(path)
+    frames, calm = _table(data, "frames", path), _table(data, "calm_frames", path)
+    if not set(calm) <= set(CATEGORIES):
+        raise UserError(f"{path}: [calm_frames] kent alleen de categorieën {', '.join(CATEGORIES)}.")
+    unknown = {str(name) for names in calm.values() for name in names} - set(frames)
+    if unknown:
+        raise UserError(f"{path}: onbekend(e) frame(s) {', '.join(sorted(unknown))} in [calm_frames].")
+    return {str(c): [str(p) for name in names for p in frames[name]] for c, names in calm.items()}
 
 
 def _table(data: Mapping[str, Any], key: str, path: Path) -> Mapping[str, Any]:

@@ -24,6 +24,10 @@ NEGATION_WORDS = 2
 # "Pak je jas, we gaan": a reason or plan right after an order makes it a request. Only the next clauses
 # count (and a bound keeps a run-on junk line linear).
 NEXT_CLAUSES = 2
+# A calm frame ("ik voel me ... als jij", "dat vind ik gezellig", "dat zal ik nooit vergeten") may stand
+# anywhere in the sentence or the one right after it ("Weet je nog, die zomer? Dat was zo fijn."); this
+# bound keeps a run-on junk line linear.
+FRAME_WORDS = 16
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -51,6 +55,7 @@ class Rule:
     opens_sentence: bool = False  # only when the match opens its sentence ("omdat jij ..., stond ik ...")
     opens_clause: bool = False  # only when the match opens its clause, after interjections ("nou, ga zitten")
     unless_next_clause: tuple[Pattern, ...] = ()  # none of these may open a later clause of the sentence
+    unless_in_sentence: tuple[Pattern, ...] = ()  # calm frames: none may occur in the sentence or the next
     with_category: frozenset[str] = frozenset()  # only where one of these was already found in the clause
     reframe: str | None = None  # a reframe topic to use instead of looking one up
     examples: tuple[str, ...] = ()  # sentences that must give this category (checked by the tests)
@@ -127,6 +132,8 @@ def _holds(
         return False
     if rule.requires and not any(pattern.search(words, lo, hi) for pattern in rule.requires):
         return False
+    if rule.unless_in_sentence and _framed(text, clause, first, last, rule.unless_in_sentence):
+        return False
     return not (rule.cancel_valence and tone(text, clause, first, last, valence) == rule.cancel_valence)
 
 
@@ -150,6 +157,15 @@ def _calm_continuation(text: Text, clause: int, patterns: Sequence[Pattern]) -> 
         if any(p.match_at(text.words, lo, hi) >= 0 for p in patterns if lo < hi):
             return True
     return False
+
+
+def _framed(text: Text, clause: int, first: int, last: int, frames: Sequence[Pattern]) -> bool:
+    """Does a calm frame occur in the match's sentence or the next one (within FRAME_WORDS of the match)?"""
+    sentence = text.sentence_of_clause[clause]
+    start = text.sentences[sentence][0]
+    end = text.sentences[min(sentence + 1, len(text.sentences) - 1)][1]
+    lo, hi = max(start, first - FRAME_WORDS), min(end, last + FRAME_WORDS)
+    return any(pattern.search(text.words, lo, hi) for pattern in frames)
 
 
 def _opens_question(text: Text, clause: int, first: int) -> bool:
