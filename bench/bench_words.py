@@ -28,6 +28,7 @@ def sentences() -> list[str]:
         "utterances-blind-b.tsv",
         "utterances-blind-c.tsv",
         "utterances-blind-d.tsv",
+        "utterances-blind-e.tsv",
     ):
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):

@@ -136,8 +136,14 @@ class Pattern:
         return min(positions)
 
     def search(self, words: Sequence[str], lo: int, hi: int) -> bool:
-        """Does the pattern match anywhere in words[lo:hi]?"""
-        return any(self.can_start(words[p]) and self.match_at(words, p, hi) >= 0 for p in range(lo, hi))
+        """Does the pattern match anywhere in words[lo:hi]? (`can_start` inlined: this is the hot loop)"""
+        first, prefixes = self.first_words, self.first_prefixes
+        for p in range(lo, hi):
+            word = words[p]
+            starts = word in first or (prefixes and word.startswith(prefixes))
+            if starts and self.match_at(words, p, hi) >= 0:
+                return True
+        return False
 
     def _step(
         self, element: Element, words: Sequence[str], q: int, hi: int, clause_end: int

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from vertraag.detect.words_pattern import Pattern
 from vertraag.detect.words_rules import NEGATIVE, POSITIVE, SCOPE_CLAUSE, SCOPE_SENTENCE, Rule
 from vertraag.detect.words_text import SUBJECTS, normalise_word
 from vertraag.errors import UserError
@@ -61,6 +62,9 @@ def _rule(
     with_category = frozenset(str(c) for c in table.get("with_category", []))
     if not with_category <= set(CATEGORIES):
         raise UserError(f"{where}: onbekende categorie in 'with_category'.")
+    calm: tuple[Pattern, ...] = compile_all(
+        [*table.get("unless_in_sentence", []), *frames.get(category, [])], where
+    )
     return Rule(
         id=rule_id,
         category=category,
@@ -77,9 +81,9 @@ def _rule(
         opens_sentence=bool(table.get("opens_sentence", False)),
         opens_clause=bool(table.get("opens_clause", False)),
         unless_next_clause=compile_all(list(table.get("unless_next_clause", [])), where),
-        unless_in_sentence=compile_all(
-            [*table.get("unless_in_sentence", []), *frames.get(category, [])], where
-        ),
+        unless_in_sentence=calm,
+        frame_starts=frozenset().union(*(p.first_words for p in calm)),
+        frame_prefixes=any(p.first_prefixes for p in calm),
         cancel_valence=valence,
         scope=scope,
         with_category=with_category,

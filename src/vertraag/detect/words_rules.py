@@ -56,6 +56,8 @@ class Rule:
     opens_clause: bool = False  # only when the match opens its clause, after interjections ("nou, ga zitten")
     unless_next_clause: tuple[Pattern, ...] = ()  # none of these may open a later clause of the sentence
     unless_in_sentence: tuple[Pattern, ...] = ()  # calm frames: none may occur in the sentence or the next
+    frame_starts: frozenset[str] = frozenset()  # the words the calm frames can start with ...
+    frame_prefixes: bool = False  # ... unless one starts with a prefix, which a set cannot test
     with_category: frozenset[str] = frozenset()  # only where one of these was already found in the clause
     reframe: str | None = None  # a reframe topic to use instead of looking one up
     examples: tuple[str, ...] = ()  # sentences that must give this category (checked by the tests)
@@ -132,7 +134,7 @@ def _holds(
         return False
     if rule.requires and not any(pattern.search(words, lo, hi) for pattern in rule.requires):
         return False
-    if rule.unless_in_sentence and _framed(text, clause, first, last, rule.unless_in_sentence):
+    if rule.unless_in_sentence and _framed(text, clause, first, last, rule):
         return False
     return not (rule.cancel_valence and tone(text, clause, first, last, valence) == rule.cancel_valence)
 
@@ -159,13 +161,15 @@ def _calm_continuation(text: Text, clause: int, patterns: Sequence[Pattern]) -> 
     return False
 
 
-def _framed(text: Text, clause: int, first: int, last: int, frames: Sequence[Pattern]) -> bool:
+def _framed(text: Text, clause: int, first: int, last: int, rule: Rule) -> bool:
     """Does a calm frame occur in the match's sentence or the next one (within FRAME_WORDS of the match)?"""
     sentence = text.sentence_of_clause[clause]
     start = text.sentences[sentence][0]
     end = text.sentences[min(sentence + 1, len(text.sentences) - 1)][1]
     lo, hi = max(start, first - FRAME_WORDS), min(end, last + FRAME_WORDS)
-    return any(pattern.search(text.words, lo, hi) for pattern in frames)
+    if not rule.frame_prefixes and rule.frame_starts.isdisjoint(text.words[lo:hi]):
+        return False  # cheap pre-filter: no frame can start in the window
+    return any(pattern.search(text.words, lo, hi) for pattern in rule.unless_in_sentence)
 
 
 def _opens_question(text: Text, clause: int, first: int) -> bool:
