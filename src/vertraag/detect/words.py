@@ -138,9 +138,12 @@ class _TriggerIndex:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._by_word: dict[str, list[_Candidate]] = {}
         self._by_prefix: list[tuple[str, _Candidate]] = []
+        word_sets: dict[frozenset[str], frozenset[str]] = {}
         for rule in rules:
             for pattern in rule.patterns:
-                candidate = (rule, pattern, pattern.needs + _required_words(rule))
+                # One object per distinct word set, so a text tests each set only once (see `_needs_met`).
+                needs = tuple(word_sets.setdefault(n, n) for n in pattern.needs + _required_words(rule))
+                candidate = (rule, pattern, needs)
                 for word in pattern.first_words:
                     self._by_word.setdefault(word, []).append(candidate)
                 self._by_prefix.extend((prefix, candidate) for prefix in pattern.first_prefixes)
@@ -149,6 +152,7 @@ class _TriggerIndex:
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
         present = frozenset(text.words)
+        needs_met: dict[int, bool] = {}  # by id of a word set: does the text hold one of its words?
         for i, word in enumerate(text.words):
             candidates = self._by_word.get(word)
             if self._prefixes and word.startswith(self._prefixes):
@@ -158,7 +162,9 @@ class _TriggerIndex:
                 continue
             fired: set[str] = set()
             for rule, pattern, needs in candidates:
-                if rule.id in fired or not all(not need.isdisjoint(present) for need in needs):
+                if rule.id in fired:
+                    continue
+                if needs and not _needs_met(needs, present, needs_met):
                     continue
                 if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
                     continue
@@ -171,6 +177,17 @@ class _TriggerIndex:
 
 # A rule and one of its patterns, with the sets of words a text needs (one of each) before matching is tried.
 _Candidate = tuple[Rule, Pattern, tuple[frozenset[str], ...]]
+
+
+def _needs_met(needs: tuple[frozenset[str], ...], present: frozenset[str], known: dict[int, bool]) -> bool:
+    """Does the text hold one word of each set? Word sets are shared between rules: each is tested once."""
+    for need in needs:
+        met = known.get(id(need))
+        if met is None:
+            met = known[id(need)] = not need.isdisjoint(present)
+        if not met:
+            return False
+    return True
 
 
 def _required_words(rule: Rule) -> tuple[frozenset[str], ...]:
