@@ -105,7 +105,9 @@ def score(detector: WordDetector, lines: list[Line]) -> Score:
 # memory, generic "je", care, denied blame, self-correction), then roles for recall (rules-roles.toml: orders
 # with the partner as subject + "nu", leaving announced on its own, inverted verdicts, "waar was jij toen",
 # turning it back, dismissing feelings, "als jij niet ... had"); it is now a TUNING set too.
-# Blind set F (utterances-blind-f.tsv), if present, is the untouched one: do not read, tune on or score it.
+# Blind set F (utterances-blind-f.tsv) is the untouched one: never tune on it. Scored once by the lead
+# after round 5 (2026-11-28): precision 0.940, recall 0.887, micro-F1 0.913; 91 of 100 argument lines
+# caught; 1 of 100 calm lines nudged. See tests/data/README.md.
 TUNED_BLIND_SETS = [
     "utterances-blind-a.tsv",
     "utterances-blind-b.tsv",
