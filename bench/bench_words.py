@@ -29,6 +29,7 @@ def sentences() -> list[str]:
         "utterances-blind-c.tsv",
         "utterances-blind-d.tsv",
         "utterances-blind-e.tsv",
+        "utterances-blind-f.tsv",
     ):
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):

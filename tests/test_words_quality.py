@@ -2,7 +2,7 @@
 
 The bar (issue 4): no calm line ('-') gets a nudge category; at least 95% of the argument lines get one;
 category micro-F1 at least 0.9. It holds on the development set and on the held-out set (written before
-tuning; see its header), and on blind sets A to E (see below). The read prompts of the real speech corpus
+tuning; see its header), and on blind sets A to F (see below). The read prompts of the real speech corpus
 must get no nudge at all.
 """
 
@@ -105,15 +105,19 @@ def score(detector: WordDetector, lines: list[Line]) -> Score:
 # memory, generic "je", care, denied blame, self-correction), then roles for recall (rules-roles.toml: orders
 # with the partner as subject + "nu", leaving announced on its own, inverted verdicts, "waar was jij toen",
 # turning it back, dismissing feelings, "als jij niet ... had"); it is now a TUNING set too.
-# Blind set F (utterances-blind-f.tsv) is the untouched one: never tune on it. Scored once by the lead
-# after round 5 (2026-11-28): precision 0.940, recall 0.887, micro-F1 0.913; 91 of 100 argument lines
-# caught; 1 of 100 calm lines nudged. See tests/data/README.md.
+# Blind set F (utterances-blind-f.tsv) was BLIND before tuning round 6 (first score, by the lead after round
+# 5: precision 0.940, recall 0.887, micro-F1 0.913; 91 of 100 argument lines caught; 1 of 100 calm lines
+# nudged). Round 6 fixed causes by role (rules-roles-spoken.toml: 'nog nooit' + a perfect tense, a bad habit
+# stretched to 'alles', the partner's things put out, a moment held up ('denk maar aan die keer'), short
+# dismissals, the reproach handed back; a third person's habit kept calm; '... klaar' without the comma);
+# it is now a TUNING set too. Blind set G is the untouched one: never tune on it (tests/data/README.md).
 TUNED_BLIND_SETS = [
     "utterances-blind-a.tsv",
     "utterances-blind-b.tsv",
     "utterances-blind-c.tsv",
     "utterances-blind-d.tsv",
     "utterances-blind-e.tsv",
+    "utterances-blind-f.tsv",
 ]
 BLIND_MIN_MICRO_F1 = 0.9
 BLIND_MIN_DETECTED = 0.9  # share of their argument lines that get a nudge
@@ -157,8 +161,7 @@ def test_read_prompts_of_the_speech_corpus_get_no_nudge(detector: WordDetector) 
 def test_vosk_style_text_gets_the_same_categories_as_whisper_style(detector: WordDetector) -> None:
     lines = [
         line
-        # Blind set E is left out here: one line still differs ("..., klaar." read without the comma).
-        for name in ("utterances-dev.tsv", "utterances-heldout.tsv", *TUNED_BLIND_SETS[:-1])
+        for name in ("utterances-dev.tsv", "utterances-heldout.tsv", *TUNED_BLIND_SETS)
         for line in read_labelled(DATA / name)
     ]
     whisper_style = [line.text for line in lines if line.text != line.text.lower() or "," in line.text]
