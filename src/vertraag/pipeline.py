@@ -32,7 +32,6 @@ class RunSummary:
 
     audio_seconds: float = 0.0
     speech_seconds: float = 0.0
-    events: int = 0
 
 
 class Pipeline:
@@ -64,14 +63,12 @@ class Pipeline:
         self.summary.audio_seconds = frame.t_end
         if decision.is_speech:
             self.summary.speech_seconds += frame.t_end - frame.t
-        self.summary.events += len(out)
         return out
 
     def finish(self, t_end: float) -> list[Event]:
         out = self._voice.finish(t_end)
         if self._recognizer is not None:
             out += self._from_recognizer(self._recognizer.finish())
-        self.summary.events += len(out)
         return out
 
     def close(self) -> None:
