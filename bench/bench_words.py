@@ -20,17 +20,14 @@ ONE_MB = 1 << 20
 
 
 def sentences() -> list[str]:
+    """Every sentence of the tuning sets listed in tests/data/tuning-sets.txt (never the blind one)."""
+    names = [
+        line.strip()
+        for line in (DATA / "tuning-sets.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     out = []
-    for name in (
-        "utterances-dev.tsv",
-        "utterances-heldout.tsv",
-        "utterances-blind-a.tsv",
-        "utterances-blind-b.tsv",
-        "utterances-blind-c.tsv",
-        "utterances-blind-d.tsv",
-        "utterances-blind-e.tsv",
-        "utterances-blind-f.tsv",
-    ):
+    for name in names:
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 out.append(line.split("\t")[1])
