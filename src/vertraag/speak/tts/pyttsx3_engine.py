@@ -107,7 +107,8 @@ class Pyttsx3Renderer:
 
     def close(self) -> None:
         self._jobs.put(None)
-        self._thread.join(timeout=CLOSE_JOIN_S)
+        if self._broken != HUNG:  # a hung thread will not end; do not wait for it
+            self._thread.join(timeout=CLOSE_JOIN_S)
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def _ask(self, text: str, timeout_s: float) -> Sound:
