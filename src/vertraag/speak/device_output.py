@@ -77,7 +77,10 @@ def choose_output(sd: Any, device: str | int | None, *, rate: int) -> OutputForm
                 log.debug("%s refuses %d Hz x %d: %s", name, candidate, channels, exc)
                 continue
             return OutputFormat(index=index, name=name, rate=candidate, channels=channels)
-    raise PlaybackUnavailable(f"De luidspreker '{name}' speelt geen bruikbaar formaat; kies een andere.")
+    raise PlaybackUnavailable(
+        f"De luidspreker '{name}' is niet te openen of speelt geen bruikbaar formaat; "
+        "controleer of hij aan staat, of kies een andere met --output-device."
+    )
 
 
 class PlaybackStream:

@@ -6,11 +6,16 @@ time a sound's first sample went out, for the playback-latency benchmark). Resam
 happens in `play()`, on the caller's thread.
 
 A device that is missing or gone raises `PlaybackUnavailable` from `play()`. A stream that dies (sound server
-stopped, USB speaker pulled) ends `busy`, and the next `play()` opens a new one. If that fails, PortAudio is
-re-initialised once per loss (its device list may be stale) - which ENDS EVERY OTHER sounddevice STREAM IN
-THE PROCESS, including the microphone's: `MicSource` notices that as a lost microphone and reconnects
-(`ReconnectingSource`). Pass `reinit_portaudio=False` to never do that. The reverse also happens: when the
-microphone reconnects it re-initialises PortAudio, which ends this stream; the next `play()` reopens it.
+stopped, USB speaker pulled) ends `busy`, and the next `play()` opens a new one (after a failure, `play()`
+fails fast for `retry_after_s` before it probes again).
+
+PortAudio's device list is read once; a speaker plugged in later, or a list read while the sound server was
+down, needs `sd._terminate(); sd._initialize()`. That ENDS EVERY OTHER sounddevice STREAM IN THE PROCESS,
+including the microphone's (`MicSource` notices a lost microphone and `ReconnectingSource` reopens it, with a
+`source_problem` event and a second or so of lost audio). So this player re-initialises only when a plain
+reopen failed, never at its first open, and at most once per `reinit_interval_s`; `reinit_portaudio=False`
+turns it off. The reverse also happens: a reconnecting microphone re-initialises PortAudio, which ends this
+stream (seen as lost), and refreshes the list for it; the next `play()` simply reopens.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from vertraag.speak.tones import OUTPUT_RATE
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 5.0  # after a failed open, play() fails fast for this long instead of probing again
+# Each PortAudio re-initialisation also restarts the microphone's stream: rarely, even with no speaker.
+REINIT_INTERVAL_S = 30.0
 
 NO_PORTAUDIO = "PortAudio ontbreekt; installeer het met 'sudo apt install libportaudio2' en start opnieuw."
 
@@ -46,16 +53,25 @@ class SoundDevicePlayer:
     it (None or "" = the default output). Sounds at any rate are played at the device's rate."""
 
     def __init__(
-        self, *, device: str | int | None = None, rate: int = OUTPUT_RATE, reinit_portaudio: bool = True
+        self,
+        *,
+        device: str | int | None = None,
+        rate: int = OUTPUT_RATE,
+        reinit_portaudio: bool = True,
+        retry_after_s: float = RETRY_AFTER_S,
+        reinit_interval_s: float = REINIT_INTERVAL_S,
     ) -> None:
         self._device = parse_device(device)
         self._rate = rate
         self._reinit_portaudio = reinit_portaudio
+        self._retry_after_s = retry_after_s
+        self._reinit_interval_s = reinit_interval_s
         # open/play/stop come from the caller's side; the audio thread never takes this lock
         self._lock = threading.Lock()
         self._output: PlaybackStream | None = None
-        self._lost_once = False  # a stream has been lost since the last PortAudio re-initialisation
+        self._opens = 0  # attempts to open so far
         self._retry_at = 0.0
+        self._reinit_at = 0.0
         self._failure = ""
 
     def open(self) -> None:
@@ -109,26 +125,27 @@ class SoundDevicePlayer:
             log.warning("the output stream on %s was lost; opening it again", self._output.format.name)
             self._output.close()
             self._output = None
-            self._lost_once = True
         if time.monotonic() < self._retry_at:
             raise PlaybackUnavailable(self._failure)
         try:
             self._output = self._open()
         except PlaybackUnavailable as exc:
             self._failure = exc.message
-            self._retry_at = time.monotonic() + RETRY_AFTER_S
+            self._retry_at = time.monotonic() + self._retry_after_s
             raise
         return self._output
 
     def _open(self) -> PlaybackStream:
         sd = import_sounddevice()
+        self._opens += 1
         try:
             return PlaybackStream(sd, choose_output(sd, self._device, rate=self._rate))
         except PlaybackUnavailable as exc:
-            if not (self._reinit_portaudio and self._lost_once):
+            now = time.monotonic()
+            if not self._reinit_portaudio or self._opens == 1 or now < self._reinit_at:
                 raise
-            log.warning("output not found (%s); re-initialising PortAudio (restarts other streams)", exc)
-            self._lost_once = False
+            log.warning("cannot open the speaker (%s); re-initialising PortAudio (ends other streams)", exc)
+            self._reinit_at = now + self._reinit_interval_s
             sd._terminate()
             sd._initialize()
             return PlaybackStream(sd, choose_output(sd, self._device, rate=self._rate))
