@@ -93,7 +93,9 @@ def run_session(
 
 
 def calm(sentences: Iterable[str], *, gap_s: float = 1.5) -> ag.Audio:
-    return ag.concat_with_silence((ag.at_level(ag.espeak_nl(s), ag.CALM_SPEECH_DBFS) for s in sentences), gap_s=gap_s)
+    return ag.concat_with_silence(
+        (ag.at_level(ag.espeak_nl(s), ag.CALM_SPEECH_DBFS) for s in sentences), gap_s=gap_s
+    )
 
 
 def joined(*parts: ag.Audio) -> ag.Audio:

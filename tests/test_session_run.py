@@ -31,7 +31,9 @@ def test_an_absolute_word_gets_its_invitation_after_the_sentence_not_during_it()
     trigger = calm(["Je luistert ook nooit naar me, en dan ga ik maar verder met praten."])
     audio = joined(opening, ag.silence(1.5), trigger, ag.silence(4.0))
     sentence_end = seconds(opening) + 1.5 + seconds(ag.trim_silence(trigger))
-    recognizer = SegmentRecognizer(["ik wil graag even rustig met je praten", "zullen we morgen naar de markt", NOOIT])
+    recognizer = SegmentRecognizer(
+        ["ik wil graag even rustig met je praten", "zullen we morgen naar de markt", NOOIT]
+    )
     events = run_session(audio, recognizer=recognizer)
     (prompt,) = prompts(events)
     assert prompt.data["reason"] == "absolute"
@@ -68,8 +70,12 @@ def test_a_threat_pauses_at_once_while_the_speech_goes_on() -> None:
 
 
 def test_danger_ends_the_exercise_with_the_help_line() -> None:
-    audio = joined(calm(CALM_LINES), ag.silence(1.5), calm(["Ik ben bang voor je."]), ag.silence(2.0), calm(CALM_LINES))
-    recognizer = SegmentRecognizer(["ik wil graag praten", "zullen we morgen", "ik ben bang voor je", NOOIT, NOOIT])
+    audio = joined(
+        calm(CALM_LINES), ag.silence(1.5), calm(["Ik ben bang voor je."]), ag.silence(2.0), calm(CALM_LINES)
+    )
+    recognizer = SegmentRecognizer(
+        ["ik wil graag praten", "zullen we morgen", "ik ben bang voor je", NOOIT, NOOIT]
+    )
     events = run_session(audio, recognizer=recognizer, protocol="vertraag", breathing=False)
     safety = prompts(events, "safety")
     assert len(safety) == 1 and "Veilig Thuis" in safety[0].data["text"] and "112" in safety[0].data["text"]
@@ -152,7 +158,11 @@ def _loopback_prompts(*, half_duplex: bool) -> list[str]:
     recognizer = SegmentRecognizer(every=NOOIT)  # whatever is heard "contains" nooit, as prompts would
     # A short gap between prompts, so that an echo would be answered well within the session.
     events = run_session(
-        audio, recognizer=recognizer, voice=voice, frames=voice.heard(frames_of(audio)), session={"min_gap_s": 2.0}
+        audio,
+        recognizer=recognizer,
+        voice=voice,
+        frames=voice.heard(frames_of(audio)),
+        session={"min_gap_s": 2.0},
     )
     return [p.data["reason"] for p in prompts(events)]
 

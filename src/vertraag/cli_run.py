@@ -51,7 +51,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--protocol",
         choices=protocol_names(),
-        help="het gesprek: vrij (standaard bij een opname), vertraag (standaard live), spreker-luisteraar, time-out",
+        help="het gesprek (standaard: vrij bij een opname, vertraag live)",
     )
     parser.add_argument("--turn-seconds", type=int, help="spreekbeurt in seconden (vertraag: 120)")
     parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
@@ -70,8 +70,10 @@ def run_command(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     live = args.input is None
-    # The conversation's data is checked first: a broken protocol or prompt file is said before anything opens.
-    config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vrij" if not live else "vertraag")
+    # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
+    config = SessionConfig.load(
+        settings.protocol, settings.session, default_protocol="vrij" if not live else "vertraag"
+    )
     out: TextIO = sys.stdout
 
     def write(event: Event) -> None:
@@ -85,7 +87,9 @@ def run_command(args: argparse.Namespace) -> int:
     explicit_engine = args.engine is not None or args.model is not None
     threaded = live or args.realtime  # decoding must never hold up live audio
     try:
-        recognizer = _recognizer(settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0)
+        recognizer = _recognizer(
+            settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0
+        )
         pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
         voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to)
     except BaseException:

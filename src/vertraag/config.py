@@ -91,7 +91,7 @@ class ProtocolSettings:
 class SessionSettings:
     """When vertraag steps in. Sparse on purpose: a prompt that nags makes a fight worse."""
 
-    # At most one intervention this often (audio time). Live-feedback studies: sparse cues help, a stream annoys.
+    # At most one intervention this often (audio time). Live feedback: sparse cues help, a stream annoys.
     min_gap_s: float = 20.0
     # Silence that counts as a pause in speech, when a word prompt may be spoken (never mid-sentence).
     pause_ms: int = 700
@@ -135,7 +135,7 @@ class VoiceSettings:
     """vertraag's own voice."""
 
     rate_wpm: int = 140  # calm: espeak-ng speaks 175 words per minute by default
-    folder: str | None = None  # a folder of recorded prompts (one WAV per prompt id), e.g. a therapist's voice
+    folder: str | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's own voice
 
 
 @dataclass(frozen=True)
