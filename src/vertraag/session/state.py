@@ -99,6 +99,7 @@ class State:
     variants: tuple[tuple[str, int], ...] = ()  # last variant used, per prompt id
     last_said: tuple[str, int, str, str] | None = None  # (prompt, variant, text, say), for "herhaal"
     last_ack_t: float = -math.inf
+    last_word_nudge_t: float = -math.inf  # an I-message soon after an invitation to use one is acknowledged
     stopping: bool = False  # "stop" was said: the closing runs; a second stop ends at once
     ended: bool = False
 
