@@ -78,7 +78,9 @@ def _edit(path: Path, old: str, new: str) -> None:
         ('talker = "speaker"', 'talker = "de man"', "'talker'"),
     ],
 )
-def test_a_broken_protocol_is_refused_with_file_and_key(data_dir: Path, old: str, new: str, said: str) -> None:
+def test_a_broken_protocol_is_refused_with_file_and_key(
+    data_dir: Path, old: str, new: str, said: str
+) -> None:
     path = data_dir / "protocols" / "vertraag.toml"
     _edit(path, old, new)
     with pytest.raises(UserError) as exc:
