@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 TOP_KEYS = {
     "quick", "machine", "note", "decision_latency_s", "playback_latency_s", "cpu_per_audio_s", "peak_rss_mb",
-    "startup_s", "soak", "audio_s", "errors", "targets",
+    "startup_s", "word_detector", "soak", "audio_s", "errors", "targets",
 }  # fmt: skip
 SPREAD_KEYS = {"n", "p50", "p95", "max"}
 TARGETS = {
@@ -43,6 +43,7 @@ def test_bench_prints_every_key(vosk_ko_model_dir: Path, whisper_base_dir: Path)
         assert set(figures[key]) == {"none", "vosk", "whisper"}
         assert all(isinstance(v, float) and v > 0 for v in figures[key].values()), figures[key]
     assert set(figures["startup_s"]) == {"none", "vosk", "whisper"}
+    assert figures["word_detector"]["utterances_per_s"] > 0
     assert set(figures["targets"]) == TARGETS
     assert all({"target", "measured", "met", "over_by"} <= set(t) for t in figures["targets"].values())
     assert "targets" in proc.stderr  # the readable table

@@ -67,6 +67,8 @@ def _part(args: argparse.Namespace) -> dict[str, Any]:
         return parts.engine(args.scene_dir, args.part, args.model)
     if args.part == "playback":
         return parts.playback(args.trials, args.output_device)
+    if args.part == "words":
+        return parts.words()
     if args.part == "soak":
         return parts.soak(args.scene_dir, args.soak_seconds, args.model)
     raise ValueError(f"unknown part {args.part}")

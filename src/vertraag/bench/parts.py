@@ -10,10 +10,10 @@ and peak memory are its own, and returns a dict of figures.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import logging
+import os
 import random
 import statistics
 import time
@@ -27,6 +27,7 @@ import soundfile as sf
 
 from vertraag.audio.frames import SAMPLE_RATE, Frame, frames_from_blocks
 from vertraag.bench import latency
+from vertraag.bench.compose import REPO_ROOT
 from vertraag.bench.measure import cpu_seconds, peak_rss_mb, rss_mb, spread
 from vertraag.bench.scenes import Mark
 from vertraag.bench.session_runs import BLOCK_SAMPLES, Emitted, TriggerStandIn, run_scene
@@ -48,6 +49,11 @@ MAX_ERROR_MESSAGES = 5
 # The soak loops the first minute of each scene (triggers and a raised voice included): a short loop, so
 # that memory after the first pass (warm: every buffer allocated once) is known early.
 SOAK_LOOP_PART_S = 60.0
+WORD_ROUNDS = 30  # passes over the tuning sentences: a stable figure in a few seconds
+# A long junk line (a pasted text, a runaway recogniser) must not stall the detector: 64 KB (1 MB took about
+# a minute on the shared 2-core machine, too long for a quick benchmark).
+JUNK_BYTES = 1 << 16
+JUNK_LINE = "je luistert ook nooit, jij bent een egoïst 😀 "
 
 
 def read_marks(scene_dir: Path, name: str) -> tuple[Mark, ...]:
@@ -224,5 +230,48 @@ def soak(scene_dir: Path, seconds: float, model_dir: Path) -> dict[str, Any]:
     }
 
 
-def as_dict(mark: Mark) -> dict[str, Any]:
-    return dataclasses.asdict(mark)
+def words() -> dict[str, Any]:
+    """The word detector on one core: utterances a second over the labelled sentences of the tuning sets
+    (arguments and calm lines alike), and one long junk line."""
+    from vertraag.detect.words import WordDetector
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as on a busy Raspberry Pi
+    started = time.perf_counter()
+    detector = WordDetector.load()
+    load_s = time.perf_counter() - started
+    texts = tuning_sentences()
+    for text in texts:  # warm-up (the word normalisation cache)
+        detector.find(text)
+    started = time.perf_counter()
+    for _ in range(WORD_ROUNDS):
+        for text in texts:
+            detector.find(text)
+    elapsed = time.perf_counter() - started
+    line = (JUNK_LINE * (JUNK_BYTES // len(JUNK_LINE)))[:JUNK_BYTES]
+    started = time.perf_counter()
+    detector.find(line)
+    count = WORD_ROUNDS * len(texts)
+    return {
+        "load_s": round(load_s, 3),
+        "utterances_per_s": round(count / elapsed),
+        "us_per_utterance": round(elapsed / count * 1e6, 1),
+        "words_per_utterance": round(sum(len(t.split()) for t in texts) / len(texts), 1),
+        "junk_line_64kb_s": round(time.perf_counter() - started, 3),
+    }
+
+
+def tuning_sentences() -> list[str]:
+    """Every sentence of the sets listed in tests/data/tuning-sets.txt (never the blind one)."""
+    data = REPO_ROOT / "tests" / "data"
+    names = [
+        line.strip()
+        for line in (data / "tuning-sets.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    out = []
+    for name in names:
+        for line in (data / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                out.append(line.split("\t")[1])
+    return out

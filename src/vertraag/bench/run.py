@@ -158,6 +158,7 @@ def run_bench(plan: Plan, *, quick: bool) -> dict[str, Any]:
         scene_dir = Path(tmp)
         write_scenes(scene_dir, plan)
         results["listen"] = child("listen", "--scene-dir", tmp)
+        results["words"] = child("words")
         for engine in ENGINES:
             model = models[engine]
             if model is not None and engine not in plan.skip:
@@ -210,6 +211,7 @@ def assemble(
             **{e: _get(results, e, "peak_rss_mb") for e in ENGINES},
         },
         "startup_s": {e: _get(results, f"startup_{e}", "seconds") for e in STARTUP_ENGINES},
+        "word_detector": None if "words" in errors else results.get("words"),
         "soak": None if "soak" in errors else results.get("soak"),
         "audio_s": {"words": plan.word_s, "raised": plan.raised_s},
         "errors": errors,
