@@ -119,7 +119,7 @@ def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[s
     from vertraag.audio.mic_source import MicLost, MicSource
     from vertraag.audio.reconnect import ReconnectingSource
 
-    mic = MicSource(device=settings.audio.device, block_ms=settings.audio.block_ms)
+    mic = MicSource(device=settings.audio.device, block_ms=settings.audio.block_ms, on_problem=emit)
     return ReconnectingSource(mic, lost=MicLost, on_problem=emit)
 
 
