@@ -106,7 +106,7 @@ def test_the_defaults_pass_their_own_check() -> None:
         ("[protocol]\nrounds = 0\n", ["rounds = 0", "minstens 1"]),
         ("[protocol]\nturn_seconds = 0\n", ["turn_seconds = 0", "groter dan 0"]),
         ("[protocol]\ntimeout_minutes = 5\n", ["timeout_minutes = 5", "minstens 20"]),
-        ('[protocol]\nname = ""\n', ['name = ""', "niet-lege tekst"]),
+        ('[protocol]\nname = ""\n', ['name = ""', '"vertraag"']),
         ("[speech_rate]\nfactor = 1.0\n", ["factor = 1.0", "groter dan 1"]),
         ("[voice]\nrate_wpm = 500\n", ["rate_wpm = 500", "minstens 80 en hoogstens 300"]),
         ("[audio]\nblock_ms = 64.0\n", ["block_ms = 64.0", "geheel getal"]),
