@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 from tests.session_driver import SAY_S, Drive
 from vertraag.session.actions import Timer
 
-NOOIT = {"category": "absolute", "match": "nooit", "reframe": "Wil je het proberen als: ik voelde me niet gehoord?"}
+NOOIT = {
+    "category": "absolute",
+    "match": "nooit",
+    "reframe": "Wil je het proberen als: ik voelde me niet gehoord?",
+}
 THREAT = {"category": "threat", "match": "dan ga ik weg", "reframe": "Wil je zeggen wat je nodig hebt?"}
 
 
@@ -77,7 +83,7 @@ def test_unsafe_words_get_their_invitation_at_the_pause_not_mid_sentence() -> No
     d.feed("speech_end", duration=5.0)
     end = d.now
     d.wait(1.5)
-    (t, say), = d.interventions()
+    ((t, say),) = d.interventions()
     assert say.reason == "absolute" and "'nooit'" in say.text and "niet gehoord" in say.text
     assert end + 0.69 <= t <= end + 0.8
     assert say.trigger_t == 3.0
@@ -90,7 +96,7 @@ def test_a_threat_pauses_at_once_even_mid_sentence() -> None:
     d.wait(2)
     d.feed("finding", utterance_end=d.now, **THREAT)
     d.wait(0.1)
-    (t, say), = d.interventions()
+    ((t, say),) = d.interventions()
     assert say.reason == "threat" and t <= d.now
     assert d.state.timer_running is False  # the turn waits while vertraag speaks
 
@@ -99,7 +105,7 @@ def test_danger_stops_the_exercise_with_the_help_lines() -> None:
     d = Drive("vertraag", breathing=False)
     d.through_opening()
     d.speak(2.0, "ik ben bang voor je", category="safety", match="bang voor je", reframe="")
-    (t, say), = d.interventions()
+    ((_, say),) = d.interventions()
     assert say.reason == "safety" and "0800-2000" in say.text and "112" in say.text
     assert "één één twee" in say.say  # spoken as digits, not "honderdtwaalf"
     assert d.ended() == "safety"
@@ -115,9 +121,9 @@ def test_at_most_one_intervention_per_gap_and_never_the_same_wording_twice() -> 
     said = d.interventions()
     times = [t for t, _ in said]
     assert 2 <= len(said) <= 4
-    assert all(b - a >= d.config.settings.min_gap_s for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= d.config.settings.min_gap_s for a, b in itertools.pairwise(times))
     texts = [s.text for _, s in said]
-    assert all(a != b for a, b in zip(texts, texts[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(texts))
     assert said[0][1].prompt == "woord" and said[1][1].prompt == "woord_stevig"  # gentle first
 
 
@@ -127,7 +133,7 @@ def test_a_raised_voice_pauses_the_turn_with_a_breath_then_the_turn_goes_on() ->
     d.wait(10)
     d.feed("raised_voice", onset=d.now - 1.5, rise_db=9.0)
     d.wait(0.1)
-    (t, say), = d.interventions()
+    ((_, say),) = d.interventions()
     assert say.reason == "raised_voice"
     assert any(type(a).__name__ == "Breathe" for _, a in d.log[-4:])
     remaining = d.state.remaining_s

@@ -53,11 +53,10 @@ def engine_names() -> Sequence[str]:
 
 
 def protocol_names() -> Sequence[str]:
-    """The protocol files in phrases/nl/protocols/; none there yet = any name (checked when loaded)."""
-    from vertraag.phrases import language_dir
+    """The protocol files in phrases/nl/protocols/ (the session's list, so there is one)."""
+    from vertraag.session.protocol import protocol_names as names  # imports this module too
 
-    folder = language_dir() / "protocols"
-    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else ()
+    return names()
 
 
 @dataclass(frozen=True)
@@ -133,8 +132,7 @@ class ProtocolSettings:
 class SessionSettings:
     """When vertraag steps in. Sparse on purpose: a prompt that nags makes a fight worse."""
 
-    # At most one intervention this often (audio time). Live-feedback studies: sparse cues help, a stream
-    # annoys.
+    # At most one intervention this often (audio time). Live feedback: sparse cues help, a stream annoys.
     min_gap_s: Seconds = 20.0
     # Silence that counts as a pause in speech, when a word prompt may be spoken (never mid-sentence).
     pause_ms: Ms = 700
@@ -178,7 +176,7 @@ class VoiceSettings:
     """vertraag's own voice."""
 
     rate_wpm: WordsPerMinute = 140  # calm: espeak-ng speaks 175 words per minute by default
-    folder: Name | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's voice
+    folder: Name | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's own voice
 
 
 @dataclass(frozen=True)

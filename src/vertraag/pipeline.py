@@ -66,7 +66,10 @@ class Pipeline:
     def _detectors(self) -> tuple[RaisedVoiceDetector, SpeechRateDetector]:
         found = self._talkers.get(self._talker)
         if found is None:
-            found = (RaisedVoiceDetector(self._settings.raised_voice), SpeechRateDetector(self._settings.speech_rate))
+            found = (
+                RaisedVoiceDetector(self._settings.raised_voice),
+                SpeechRateDetector(self._settings.speech_rate),
+            )
             self._talkers[self._talker] = found
         return found
 

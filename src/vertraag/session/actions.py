@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from vertraag.session.protocol import Breath
 
-# Events into the engine besides the listening pipeline's (speech_start, utterance, finding, raised_voice ...).
+# Events into the engine besides the pipeline's (speech_start, utterance, finding, raised_voice ...).
 TICK = "tick"  # time passed (one per frame); no fields
 COMMAND = "command"  # `command`: next | pause | resume | repeat | stop | timeout (keys, voice commands)
 PROMPT_DONE = "prompt_done"  # vertraag's last voice block has finished playing

@@ -7,7 +7,8 @@
 No hardware, no engine, no clock: `now` is audio time passed in, so a two-minute turn is tested in
 milliseconds. Timers are deadlines checked on each step. What vertraag says and when is data (protocols/,
 interventions.toml, prompts.toml); this module decides the moment:
-- a phase ends when its time is up, at the next pause in speech (at most phase_end_grace_s later), or on "next";
+- a phase ends when its time is up, at the next pause in speech (at most phase_end_grace_s later), or on
+  "next";
 - an intervention waits for its moment ("pause": a pause in speech; "now": at once), at most one per
   min_gap_s, the highest priority first, gentle first and firmer when it goes on, never the same wording twice
   in a row; a stale one (the moment has passed) is dropped;
@@ -37,13 +38,13 @@ from vertraag.session.actions import (
     Timer,
 )
 from vertraag.session.policy import (
+    AT_ONCE,
     ESCALATION,
     I_MESSAGE,
     RAISED_VOICE,
     SAFETY,
     SPEECH_RATE,
     WORD_REASONS,
-    AT_ONCE,
     Intervention,
 )
 from vertraag.session.state import (
@@ -345,15 +346,17 @@ def _intervene(state: State, pending: Pending) -> Step:
     return state, actions
 
 
-def _say(state: State, prompt_id: str, reason: str, trigger_t: float, pending: Pending | None = None) -> tuple[
-    State, Say
-]:
+def _say(
+    state: State, prompt_id: str, reason: str, trigger_t: float, pending: Pending | None = None
+) -> tuple[State, Say]:
     config = state.config
     last = state.last_variant(prompt_id)
     variant = 0 if last is None else (last + 1) % config.prompts.count(prompt_id)
-    params = params_for(state, word=pending.word if pending else "", reframe=pending.reframe if pending else "")
+    params = params_for(
+        state, word=pending.word if pending else "", reframe=pending.reframe if pending else ""
+    )
     rendered = config.prompts.render(prompt_id, variant, params)
-    variants = tuple((k, v) for k, v in state.variants if k != prompt_id) + ((prompt_id, variant),)
+    variants = (*((k, v) for k, v in state.variants if k != prompt_id), (prompt_id, variant))
     state = dataclasses.replace(
         state, variants=variants, last_said=(prompt_id, variant, rendered.text, rendered.say)
     )

@@ -49,7 +49,9 @@ class Intervention:
 
 
 @cache
-def load_policy(language: str = DEFAULT_LANGUAGE, directory: Path | None = None) -> Mapping[str, Intervention]:
+def load_policy(
+    language: str = DEFAULT_LANGUAGE, directory: Path | None = None
+) -> Mapping[str, Intervention]:
     folder = directory if directory is not None else language_dir(language)
     data, where = c.read(folder / INTERVENTIONS_FILE)
     prompts = load_prompts(language, directory)

@@ -65,7 +65,9 @@ def load_prompts(language: str = DEFAULT_LANGUAGE, directory: Path | None = None
         entry = where.at(prompt_id)
         if not isinstance(value, list) or not value:
             raise entry.refuse("verwacht een lijst met varianten")
-        variants[prompt_id] = tuple(_variant(item, entry.at(f"variant {n}")) for n, item in enumerate(value, 1))
+        variants[prompt_id] = tuple(
+            _variant(item, entry.at(f"variant {n}")) for n, item in enumerate(value, 1)
+        )
     return Prompts(variants)
 
 

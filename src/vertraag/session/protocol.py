@@ -187,7 +187,9 @@ def _spec(data: Mapping[str, Any], where: c.Where, section: str, prompts: Prompt
     return spec
 
 
-def _optional_choice(data: Mapping[str, Any], key: str, where: c.Where, options: tuple[str, ...]) -> str | None:
+def _optional_choice(
+    data: Mapping[str, Any], key: str, where: c.Where, options: tuple[str, ...]
+) -> str | None:
     return c.choice(data, key, where, options, default="") if key in data else None
 
 

@@ -82,7 +82,7 @@ class SpeakerVoice:
         self._speaker = speaker
 
     def say(self, prompt_id: str, variant: int, text: str, *, at: float) -> float:
-        return self._speaker.say(prompt_id, variant, text)
+        return self._speaker.say(prompt_id, variant + 1, text)  # recordings are numbered from 1
 
     def chime(self, kind: str, *, at: float) -> float:
         return self._speaker.chime(kind)
@@ -111,7 +111,7 @@ class MixdownVoice:
         return sound.seconds
 
     def say(self, prompt_id: str, variant: int, text: str, *, at: float) -> float:
-        return self._place(at, self._speaker.sound_for(prompt_id, variant, text))
+        return self._place(at, self._speaker.sound_for(prompt_id, variant + 1, text))
 
     def chime(self, kind: str, *, at: float) -> float:
         from vertraag.speak.tones import chime
