@@ -51,7 +51,8 @@ def play_into_mic(path: Path, env: dict[str, str]) -> None:
 
 def listen_live(env: dict[str, str], wav: Path) -> tuple[list[dict[str, Any]], str, int]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "vertraag", "run", "--json", "--engine", "none"],
+        # vrij: listening only (the live default, vertraag, speaks a welcome while the microphone is deaf)
+        [sys.executable, "-m", "vertraag", "run", "--json", "--engine", "none", "--protocol", "vrij"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
