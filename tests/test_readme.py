@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from vertraag import cli, config_check
+from vertraag.config import load_settings
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USER_ERROR
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -68,3 +69,9 @@ def test_the_readme_states_the_exit_codes() -> None:
     for code, meaning in ((EXIT_OK, "done"), (EXIT_USER_ERROR, "bad input"), (EXIT_INTERRUPTED, "Ctrl-C")):
         assert re.search(rf"{code} [^,]*{meaning}", text), (code, meaning)
 
+
+
+def test_the_readmes_settings_example_is_a_valid_config(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(settings_block(), encoding="utf-8")
+    load_settings(path)  # a refusal would be a UserError naming the key
