@@ -57,4 +57,8 @@ def _stdin_lines(stream: BinaryIO) -> Iterator[str]:
 
 def _clean(text: str) -> str:
     """Command-line arguments may carry undecodable bytes (as surrogates): make them printable."""
-    return text.encode(_ENCODING, errors="surrogateescape").decode(_ENCODING, errors="replace")
+    try:
+        raw = text.encode(_ENCODING, errors="surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte (not from argv, but possible)
+        raw = text.encode(_ENCODING, errors="replace")
+    return raw.decode(_ENCODING, errors="replace")
