@@ -149,12 +149,18 @@ def test_quality_bar_on_formerly_blind_sets(
     assert result.micro_f1 >= BLIND_MIN_MICRO_F1, result.table
 
 
+# Read prompts whose words are an argument line in themselves: read aloud they are calm, but the detector
+# judges words, not intent, and a couple saying them to each other would be nudged (issue 11: a 'te ... om te'
+# exception built for this prompt hid "je bent te lui om af te wassen").
+PROMPTS_THAT_ARE_ARGUMENT_LINES = {"Je bent gewoon te lui om te werken!": {"attack"}}
+
+
 def test_read_prompts_of_the_speech_corpus_get_no_nudge(detector: WordDetector) -> None:
     manifest = (DATA / "speech-nl" / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]
     transcripts = {row.split("\t")[3] for row in manifest}
     assert len(transcripts) >= 40
-    nudged = {t: [f.match for f in detector.nudges(detector.find(t))] for t in transcripts}
-    assert {t: m for t, m in nudged.items() if m} == {}
+    nudged = {t: {f.category for f in detector.nudges(detector.find(t))} for t in transcripts}
+    assert {t: m for t, m in nudged.items() if m} == PROMPTS_THAT_ARE_ARGUMENT_LINES
 
 
 def test_vosk_style_text_gets_the_same_categories_as_whisper_style(detector: WordDetector) -> None:

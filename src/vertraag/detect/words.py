@@ -67,7 +67,7 @@ class WordDetector:
         self._topic_starts = {
             t.key: (
                 frozenset().union(*(p.first_words for p in t.patterns)),
-                any(p.first_prefixes for p in t.patterns),
+                any(p.starts_open for p in t.patterns),
             )
             for t in lexicon.topics
         }
@@ -137,6 +137,7 @@ class _TriggerIndex:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._by_word: dict[str, list[_Candidate]] = {}
+        self._by_lemma: dict[str, list[_Candidate]] = {}
         self._by_prefix: list[tuple[str, _Candidate]] = []
         word_sets: dict[frozenset[str], frozenset[str]] = {}
         for rule in rules:
@@ -146,15 +147,19 @@ class _TriggerIndex:
                 candidate = (rule, pattern, needs)
                 for word in pattern.first_words:
                     self._by_word.setdefault(word, []).append(candidate)
+                for found in pattern.first_lemmas:
+                    self._by_lemma.setdefault(found, []).append(candidate)
                 self._by_prefix.extend((prefix, candidate) for prefix in pattern.first_prefixes)
         self._prefixes = tuple(prefix for prefix, _ in self._by_prefix)
 
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
-        present = frozenset(text.words)
+        present = frozenset(text.words).union(text.lemmas)
         needs_met: dict[int, bool] = {}  # by id of a word set: does the text hold one of its words?
         for i, word in enumerate(text.words):
             candidates = self._by_word.get(word)
+            if self._by_lemma and text.lemmas[i] in self._by_lemma:
+                candidates = (candidates or []) + self._by_lemma[text.lemmas[i]]
             if self._prefixes and word.startswith(self._prefixes):
                 extra = [c for prefix, c in self._by_prefix if word.startswith(prefix)]
                 candidates = (candidates or []) + extra
@@ -193,14 +198,14 @@ def _needs_met(needs: tuple[frozenset[str], ...], present: frozenset[str], known
 def _required_words(rule: Rule) -> tuple[frozenset[str], ...]:
     """Cheap pre-filter: a rule that `requires` patterns needs one of the words they start with in the text
     (unless one of them starts with a prefix, which a set cannot test)."""
-    if not rule.requires or any(p.first_prefixes for p in rule.requires):
+    if not rule.requires or any(p.starts_open for p in rule.requires):
         return ()
     return (frozenset().union(*(p.first_words for p in rule.requires)),)
 
 
 def _may_occur(pattern: Pattern, present: set[str]) -> bool:
     """Cheap pre-check: can the pattern start at any of these words?"""
-    return bool(pattern.first_prefixes) or not pattern.first_words.isdisjoint(present)
+    return pattern.starts_open or not pattern.first_words.isdisjoint(present)
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:

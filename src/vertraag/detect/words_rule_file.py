@@ -83,7 +83,7 @@ def _rule(
         unless_next_clause=compile_all(list(table.get("unless_next_clause", [])), where),
         unless_in_sentence=calm,
         frame_starts=frozenset().union(*(p.first_words for p in calm)),
-        frame_prefixes=any(p.first_prefixes for p in calm),
+        frame_prefixes=any(p.starts_open for p in calm),
         cancel_valence=valence,
         scope=scope,
         with_category=with_category,
