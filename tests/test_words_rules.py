@@ -103,7 +103,10 @@ def test_findings_point_into_the_text_in_order(detector: WordDetector) -> None:
             "start": finding.start,
             "end": finding.end,
             "reframe": finding.reframe,
+            "rule": finding.rule,
         }
+        assert finding.rule in {rule.id for rule in detector.rules}
+        assert finding.file.startswith("rules") and finding.file.endswith(".toml") and finding.pattern
 
 
 def test_decomposed_accents_and_odd_apostrophes_are_read_like_plain_text(detector: WordDetector) -> None:

@@ -94,6 +94,7 @@ class Pipeline:
                 utterance.end,
                 {
                     "category": finding.category,
+                    "rule": finding.rule,
                     "match": finding.match,
                     "reframe": finding.reframe,
                     "text": utterance.text,

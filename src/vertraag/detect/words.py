@@ -40,6 +40,9 @@ class Finding:
     start: int  # character offsets in the utterance text
     end: int
     reframe: str  # a Dutch invitation to say it as an I-message; "" for i_message
+    rule: str = ""  # the stable id of the rule that fired ("threat-packing"), as written in its file
+    pattern: str = ""  # the pattern of that rule that matched, as written
+    file: str = ""  # the rule's file in phrases/<language>/ ("rules-threat.toml")
 
     @property
     def is_nudge(self) -> bool:
@@ -52,7 +55,13 @@ class Finding:
             "start": self.start,
             "end": self.end,
             "reframe": self.reframe,
+            "rule": self.rule,
         }
+
+    def explain(self) -> str:
+        """One line for a therapist: which rule fired, where it is written, and on which words."""
+        where = f"regel {self.rule} in {self.file}"
+        return f'{self.category}: "{self.match}" <- {where}, patroon "{self.pattern}"'
 
 
 class WordDetector:
@@ -108,6 +117,9 @@ class WordDetector:
             start=start,
             end=end,
             reframe=self._reframe(text, hit),
+            rule=hit.rule.id,
+            pattern=hit.pattern,
+            file=hit.rule.file,
         )
 
     def _reframe(self, text: Text, hit: Hit) -> str:

@@ -90,6 +90,7 @@ def _rule(
         reframe=str(table["reframe"]) if "reframe" in table else None,
         examples=tuple(str(e) for e in table.get("examples", [])),
         counter=tuple(str(e) for e in table.get("counter", [])),
+        file=path.name,
     )
 
 
