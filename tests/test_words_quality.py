@@ -175,3 +175,30 @@ def test_vosk_style_text_gets_the_same_categories_as_whisper_style(detector: Wor
         vosk = re.sub(r"[^\w\s']", " ", text).lower()
         original = {f.category for f in detector.find(text)}
         assert {f.category for f in detector.find(vosk)} == original, text
+
+
+MIN_PUNCTUATION_FREE_AGREEMENT = 0.95  # issue 11: Vosk gives lowercase words without any punctuation
+# All but letters, digits, spaces and an apostrophe inside a word (Vosk writes "zo'n", "m'n" as words).
+_PUNCTUATION = re.compile(r"[^\w\s']|(?<!\w)'|'(?!\w)")
+
+
+def as_vosk_gives_it(text: str) -> str:
+    """Lowercase, no punctuation: the clause and sentence boundaries of commas and stops are lost."""
+    return " ".join(_PUNCTUATION.sub(" ", text).lower().split())
+
+
+@pytest.mark.parametrize("name", TUNING_SETS)
+def test_every_tuning_set_without_punctuation_gets_the_same_categories(
+    detector: WordDetector, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = read_labelled(DATA / name)
+    differ = []
+    for line in lines:
+        punctuated = {f.category for f in detector.nudges(detector.find(line.text))}
+        bare = {f.category for f in detector.nudges(detector.find(as_vosk_gives_it(line.text)))}
+        if punctuated != bare:
+            differ.append(f"{line.text!r}: {sorted(punctuated)} -> {sorted(bare)}")
+    agreement = 1 - len(differ) / len(lines)
+    with capsys.disabled():
+        print(f"\n{name} without punctuation: same categories on {agreement:.1%} of {len(lines)} lines")
+    assert agreement >= MIN_PUNCTUATION_FREE_AGREEMENT, differ
