@@ -21,6 +21,7 @@ from vertraag.events import Event
 from vertraag.phrases import message
 from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
 from vertraag.render import render
+from vertraag.session.protocol import protocol_names
 
 if TYPE_CHECKING:
     from vertraag.detect.words import WordDetector
@@ -47,13 +48,32 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--baseline-db", type=float, help="rustig stemvolume in dBFS (anders zelf geleerd)")
     parser.add_argument("--threshold-db", type=float, help="zoveel dB boven rustig telt als verheven")
     parser.add_argument("--hold-ms", type=int, help="zo lang moet de verheffing duren (ms audio)")
+    parser.add_argument(
+        "--protocol",
+        choices=protocol_names(),
+        help="het gesprek (standaard: vrij bij een opname, vertraag live)",
+    )
+    parser.add_argument("--turn-seconds", type=int, help="spreekbeurt in seconden (vertraag: 120)")
+    parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
+    parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
+    parser.add_argument(
+        "--speak-to", type=Path, help="schrijf de opname met de prompts erin gemengd naar dit WAV-bestand"
+    )
     parser.set_defaults(func=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from vertraag.pipeline import Pipeline, run_frames  # heavy (numpy, VAD): only when running
+    from vertraag.pipeline import Pipeline  # heavy (numpy, VAD): only when running
+    from vertraag.session import SessionConfig
+    from vertraag.session.runner import SessionRunner
+    from vertraag.session_voice import open_voice
 
     settings = _settings(args)
+    live = args.input is None
+    # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
+    config = SessionConfig.load(
+        settings.protocol, settings.session, default_protocol="vrij" if not live else "vertraag"
+    )
     out: TextIO = sys.stdout
 
     def write(event: Event) -> None:
@@ -65,18 +85,25 @@ def run_command(args: argparse.Namespace) -> int:
 
     source = _open_source(args, settings, source_problem)  # bad input is said first, before any model loads
     explicit_engine = args.engine is not None or args.model is not None
-    live = args.input is None or args.realtime  # decoding must never hold up live audio
+    threaded = live or args.realtime  # decoding must never hold up live audio
     try:
-        recognizer = _recognizer(settings, explicit=explicit_engine, threaded=live, verbose=args.verbose > 0)
+        recognizer = _recognizer(
+            settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0
+        )
         pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
+        voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to)
     except BaseException:
         source.close()
         raise
+    runner = SessionRunner(
+        pipeline, config, voice, tail_s=settings.session.half_duplex_tail_ms / 1000.0, stop_when_ended=live
+    )
     show_partials = args.json or args.verbose > 0
-    if args.input is None and not args.json:
+    if live and not args.json:
         print(message("listening"), file=sys.stderr)
+    frames = source.frames() if recorder is None else recorder.frames(source.frames())
     try:
-        for event in run_frames(pipeline, source.frames()):
+        for event in runner.run(frames):
             if event.type == ev.PARTIAL and not show_partials:
                 continue
             write(event)
@@ -86,6 +113,11 @@ def run_command(args: argparse.Namespace) -> int:
         # Ctrl-C is how a live session ends: not an error.
     finally:
         source.close()
+        voice.close()
+    if recorder is not None and args.speak_to is not None:
+        from vertraag.session.mixdown import mix, write_mixdown
+
+        write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
     if pipeline.summary.speech_seconds == 0.0:
         name = args.input.name if args.input is not None else "de microfoon"
         raise NothingToReport(message("no_speech", name=name))
@@ -98,7 +130,9 @@ def run_command(args: argparse.Namespace) -> int:
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
     settings = override(settings, "recognizer", engine=args.engine, model=args.model)
-    settings = override(settings, "audio", device=args.device)
+    settings = override(settings, "audio", device=args.device, output_device=args.output_device)
+    settings = override(settings, "protocol", name=args.protocol, turn_seconds=args.turn_seconds)
+    settings = override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
     return override(
         settings,
         "raised_voice",

@@ -22,6 +22,7 @@ MODEL_ENV = "VERTRAAG_MODEL"
 @dataclass(frozen=True)
 class AudioSettings:
     device: str | None = None  # microphone name (substring) or index; None = the system default
+    output_device: str | None = None  # speaker name (substring) or index; None = the system default
     block_ms: int = 64  # how much audio the sound card hands over at once; does not change any result
 
 
@@ -70,11 +71,83 @@ class RecognizerSettings:
 
 
 @dataclass(frozen=True)
+class ProtocolSettings:
+    """Which conversation to hold and its own numbers; None = the protocol file's default."""
+
+    # vrij | vertraag | spreker-luisteraar | time-out (phrases/nl/protocols/). None: `vertraag` live,
+    # `vrij` for a recording (a recording has no one to guide).
+    name: str | None = None
+    partner_a: str = "partner een"  # who starts; spoken in the prompts, so write names as they sound
+    partner_b: str = "partner twee"
+    turn_seconds: int | None = None  # the speaker's turn (vertraag: 120 s)
+    mirror_seconds: int | None = None  # the listener's mirroring (vertraag: 60 s)
+    rounds: int | None = None  # how often each partner is the speaker
+    breathing: bool | None = None  # the optional paced breath after the welcome
+    timeout_minutes: int | None = None  # the time-out's break; never below 20 (flooding needs that long)
+    pause_word: str = "time-out"  # said by either partner, it starts a time-out (named in the welcome)
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    """When vertraag steps in. Sparse on purpose: a prompt that nags makes a fight worse."""
+
+    # At most one intervention this often (audio time). Live feedback: sparse cues help, a stream annoys.
+    min_gap_s: float = 20.0
+    # Silence that counts as a pause in speech, when a word prompt may be spoken (never mid-sentence).
+    pause_ms: int = 700
+    # A finding not spoken within this long of its utterance is stale and dropped (the moment has passed).
+    stale_after_s: float = 15.0
+    # When a phase's time is up, wait at most this long for a pause in speech before moving on.
+    phase_end_grace_s: float = 4.0
+    # Half-duplex: after vertraag's own voice, keep the microphone deaf this much longer (echo, room tail).
+    half_duplex_tail_ms: int = 500
+    # Escalation: this many raised voices or threats within escalation_window_s -> propose a time-out.
+    escalation_count: int = 3
+    escalation_window_s: float = 300.0
+    # After proposing a time-out: start it when nobody objects ("verder") within this long.
+    timeout_accept_s: float = 8.0
+    # Gentle first: a second intervention within this long gets the firmer wording.
+    firm_window_s: float = 180.0
+    # An I-message is acknowledged now and then: at most once per this long.
+    i_message_gap_s: float = 300.0
+    # Detectors the session acts on (a therapist can switch them off).
+    raised_voice: bool = True
+    words: bool = True
+    speech_rate: bool = True
+
+
+@dataclass(frozen=True)
+class SpeechRateSettings:
+    """Speaking fast: words per second of speech, against the partner's own calm rate."""
+
+    # The calm rate is the median of the first utterances with at least min_words, until this much speech.
+    calibration_s: float = 15.0
+    min_words: int = 4  # shorter utterances say little about a rate ("ja", "nee hoor")
+    # Fast: this many times the calm rate (calm Dutch ~2.5-3 words/s; hurried 4+), ...
+    factor: float = 1.35
+    # ... held over this much speech (several utterances), not one rushed sentence.
+    hold_s: float = 8.0
+    cooldown_s: float = 60.0
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """vertraag's own voice."""
+
+    rate_wpm: int = 140  # calm: espeak-ng speaks 175 words per minute by default
+    folder: str | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's own voice
+
+
+@dataclass(frozen=True)
 class Settings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     vad: VadSettings = field(default_factory=VadSettings)
     raised_voice: RaisedVoiceSettings = field(default_factory=RaisedVoiceSettings)
     recognizer: RecognizerSettings = field(default_factory=RecognizerSettings)
+    protocol: ProtocolSettings = field(default_factory=ProtocolSettings)
+    session: SessionSettings = field(default_factory=SessionSettings)
+    speech_rate: SpeechRateSettings = field(default_factory=SpeechRateSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
 
 
 T = TypeVar("T")

@@ -21,6 +21,12 @@ PARTIAL = "partial"  # recogniser's current hypothesis; `text` (stable part) and
 UTTERANCE = "utterance"  # recogniser's final result; `text`, `start`, `end`, `words`
 FINDING = "finding"  # unsafe language in an utterance; `category`, `match`, `reframe`
 SOURCE_PROBLEM = "source_problem"  # the audio source lost data or the device; `reason`
+SPEECH_RATE = "speech_rate"  # speech held well above the talker's calm rate; `rate_wps`, `calm_wps`, `onset`
+# The session's own (session/runner.py):
+PHASE = "phase"  # a phase of the protocol began; `phase`, `speaker`, `listener`, `seconds`
+PROMPT = "prompt"  # vertraag says something; `id`, `text`, `reason`, `trigger_t`
+TIMER = "timer"  # the phase timer stopped or went on; `running`, `remaining`
+SESSION_END = "session_end"  # the conversation is over; `reason`
 
 TIME_DECIMALS = 3  # millisecond resolution is plenty for a conversation
 

@@ -2,6 +2,10 @@
 
     frame -> level (loudness.py) -> speech activity (vad.py) -> speech loudness -> raised voice (detect/)
           -> recogniser (recognize/) -> utterance -> word detector (detect/words.py) -> finding events
+                                                  -> speech rate (detect/speech_rate.py)
+
+One microphone cannot tell the partners apart, but the session knows whose turn it is: `set_talker` says
+whose voice to expect, and each talker keeps their own calm level and calm speaking rate.
 
 Every step is driven by audio time (the frame's position), so a recording replays exactly like the live
 microphone would have sounded. The pipeline never touches hardware; sources and engines are passed in.
@@ -17,6 +21,7 @@ from vertraag import events as ev
 from vertraag.audio.frames import Frame
 from vertraag.config import Settings
 from vertraag.detect.raised_voice import RaisedVoiceDetector
+from vertraag.detect.speech_rate import SpeechRateDetector
 from vertraag.detect.words import WordDetector
 from vertraag.events import Event
 from vertraag.loudness import SpeechLoudness, frame_dbfs
@@ -47,17 +52,33 @@ class Pipeline:
     ) -> None:
         self._voice = VoiceActivity(settings.vad, probability=speech_probability)
         self._loudness = SpeechLoudness()
-        self._raised = RaisedVoiceDetector(settings.raised_voice)
+        self._settings = settings
+        self._talkers: dict[str | None, tuple[RaisedVoiceDetector, SpeechRateDetector]] = {}
+        self._talker: str | None = None
         self._recognizer = recognizer
         self._words = word_detector
         self.summary = RunSummary()
+
+    def set_talker(self, talker: str | None) -> None:
+        """Whose voice comes next ("a", "b"; None = either): their own calm level and rate apply."""
+        self._talker = talker
+
+    def _detectors(self) -> tuple[RaisedVoiceDetector, SpeechRateDetector]:
+        found = self._talkers.get(self._talker)
+        if found is None:
+            found = (
+                RaisedVoiceDetector(self._settings.raised_voice),
+                SpeechRateDetector(self._settings.speech_rate),
+            )
+            self._talkers[self._talker] = found
+        return found
 
     def process(self, frame: Frame) -> list[Event]:
         level_db = frame_dbfs(frame.samples)
         decision = self._voice.update(frame, level_db=level_db)
         out = list(decision.events)
         smoothed = self._loudness.update(level_db, is_speech=decision.is_speech)
-        out += self._raised.update(frame.t, smoothed, is_speech=decision.is_speech)
+        out += self._detectors()[0].update(frame.t, smoothed, is_speech=decision.is_speech)
         if self._recognizer is not None:
             out += self._from_recognizer(self._recognizer.accept(frame, is_speech=decision.in_segment))
         self.summary.audio_seconds = frame.t_end
@@ -83,6 +104,7 @@ class Pipeline:
             elif isinstance(result, Utterance):
                 out.append(utterance_event(result))
                 out += self._findings(result)
+                out += self._detectors()[1].update(result)
         return out
 
     def _findings(self, utterance: Utterance) -> list[Event]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from vertraag.events import FINDING, Event
+from vertraag.events import FINDING, SESSION_END, Event
 from vertraag.phrases import language_dir, load_toml, message
 
 SECONDS_PER_MINUTE = 60
@@ -21,8 +21,8 @@ def clock(t: float) -> str:
 
 
 @cache
-def _category_names() -> dict[str, str]:
-    table = load_toml(language_dir() / "messages.toml").get("categories", {})
+def _names(section: str) -> dict[str, str]:
+    table = load_toml(language_dir() / "messages.toml").get(section, {})
     return {str(k): str(v) for k, v in table.items()}
 
 
@@ -33,7 +33,11 @@ def render(event: Event) -> str:
     if "onset" in fields:
         fields["onset_time"] = clock(float(fields["onset"]))
     if "category" in fields:
-        fields["category_nl"] = _category_names().get(str(fields["category"]), str(fields["category"]))
+        fields["category_nl"] = _names("categories").get(str(fields["category"]), str(fields["category"]))
+    if "running" in fields:
+        fields["timer_state"] = _names("timer_states").get(str(fields["running"]).lower(), "")
+    if event.type == SESSION_END:
+        fields["end_nl"] = _names("end_reasons").get(str(fields.get("reason")), str(fields.get("reason")))
     key = event.type
     if key == FINDING and not fields.get("reframe"):
         key = "finding_positive"  # an I-message or a repair: named, never nudged

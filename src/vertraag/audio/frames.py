@@ -46,6 +46,10 @@ class Frame:
     def t_end(self) -> float:
         return self.end / SAMPLE_RATE
 
+    def silenced(self) -> Frame:
+        """The same stretch of time with nothing in it (half-duplex: vertraag's own voice is not heard)."""
+        return Frame(np.zeros_like(self.samples), self.start)
+
     def pcm_bytes(self) -> bytes:
         """Little-endian int16 bytes, as Vosk and Silero take them."""
         return self.samples.astype("<i2", copy=False).tobytes()

@@ -53,7 +53,7 @@ def create_recognizer(
     if engine == VOSK:
         return _vosk(settings, model_dir, threaded=threaded, verbose=verbose)
     if engine == WHISPER:
-        return _whisper(model_dir, word_timestamps=word_timestamps)
+        return _whisper(model_dir, word_timestamps=word_timestamps, wait=not threaded)
     if engine == NO_ENGINE:
         return NullRecognizer()
     raise UserError(f"Onbekende herkenner '{settings.engine}': kies uit {', '.join(ENGINES)}.")
@@ -70,11 +70,11 @@ def _vosk(settings: RecognizerSettings, model_dir: Path, *, threaded: bool, verb
     return RecognizerWorker(recognizer, name="vosk") if threaded else recognizer
 
 
-def _whisper(model_dir: Path, *, word_timestamps: bool) -> Recognizer:
+def _whisper(model_dir: Path, *, word_timestamps: bool, wait: bool) -> Recognizer:
     try:
         from vertraag.recognize.whisper_engine import WhisperRecognizer  # only when chosen
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in ("faster_whisper", "ctranslate2"):
             raise
         raise UserError(WHISPER_MISSING) from exc
-    return WhisperRecognizer(model_dir, word_timestamps=word_timestamps)
+    return WhisperRecognizer(model_dir, word_timestamps=word_timestamps, wait=wait)

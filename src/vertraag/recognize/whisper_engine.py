@@ -122,9 +122,12 @@ class UtteranceCutter:
 class WhisperRecognizer:
     """A `Recognizer` on faster-whisper. Feed it from one thread; it decodes on its own."""
 
-    def __init__(self, model_dir: Path, *, word_timestamps: bool = False) -> None:
+    def __init__(self, model_dir: Path, *, word_timestamps: bool = False, wait: bool = False) -> None:
         self._model = load_model(model_dir)
         self._word_timestamps = word_timestamps
+        # A recording read as fast as it goes: wait for each decode, so that results land at the audio time
+        # where a fast enough machine would have them, the same on every run. Live: never wait.
+        self._wait = wait
         self._cutter = UtteranceCutter()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
         self._pending: deque[Future[list[RecognizerEvent]]] = deque()
@@ -135,7 +138,7 @@ class WhisperRecognizer:
             self._pending.append(self._pool.submit(self._transcribe, chunk))
             if len(self._pending) > BACKLOG_WARN_UTTERANCES:
                 log.warning("Whisper is %d utterances behind the audio", len(self._pending))
-        return self._collect(wait=False)
+        return self._collect(wait=self._wait)
 
     def finish(self) -> list[RecognizerEvent]:
         chunk = self._cutter.flush()

@@ -1,0 +1,69 @@
+"""What the session engine asks for, and the events only the session consumes.
+
+The engine is pure: it never plays a sound or reads a clock. It returns actions; the runner (runner.py) turns
+them into sound (speak/), events on the stream (`phase`, `prompt`, `timer`, `session_end`) and, when a sound
+has finished, a `prompt_done` event back in. Consecutive voice actions of one step (a chime, a prompt, a
+breath guide) are played back to back as one block, and one `prompt_done` follows the block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vertraag.session.protocol import Breath
+
+# Events into the engine besides the pipeline's (speech_start, utterance, finding, raised_voice ...).
+TICK = "tick"  # time passed (one per frame); no fields
+COMMAND = "command"  # `command`: next | pause | resume | repeat | stop | timeout (keys, voice commands)
+PROMPT_DONE = "prompt_done"  # vertraag's last voice block has finished playing
+
+
+@dataclass(frozen=True)
+class Say:
+    prompt: str  # prompt id (prompts.toml)
+    variant: int  # 0-based variant number
+    text: str  # shown
+    say: str  # spoken
+    reason: str  # a finding category, raised_voice, speech_rate, escalation, i_message, protocol or command
+    trigger_t: float  # audio time of what caused it (for a phase prompt: the moment the phase began)
+
+
+@dataclass(frozen=True)
+class Chime:
+    kind: str  # soft | start | end | callback
+
+
+@dataclass(frozen=True)
+class Breathe:
+    breath: Breath
+
+
+@dataclass(frozen=True)
+class Hush:
+    """Stop what vertraag is saying now (something more important comes)."""
+
+
+@dataclass(frozen=True)
+class Timer:
+    running: bool
+    remaining_s: float
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    protocol: str
+    phase: str
+    kind: str
+    speaker: str | None  # names, as spoken
+    listener: str | None
+    talker: str | None  # partner key ("a" | "b") whose voice is expected, None = either or nobody
+    seconds: float  # the phase's planned length; 0 = no time limit
+
+
+@dataclass(frozen=True)
+class End:
+    reason: str  # done | stopped | safety | end_of_input
+
+
+Action = Say | Chime | Breathe | Hush | Timer | PhaseChange | End
+VOICE_ACTIONS = (Say, Chime, Breathe)

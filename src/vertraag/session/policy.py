@@ -1,0 +1,89 @@
+"""When vertraag steps in: `phrases/nl/interventions.toml`, one entry per reason, checked when loaded.
+
+A reason is a word-detector category (absolute ... command, safety, i_message), `raised_voice`,
+`speech_rate` or `escalation`. Each says which prompts to use (gentle first), whether to wait for a pause in
+speech, how important it is against other reasons noticed at the same time, and what else happens (the timer
+stops, a guided breath, counting towards a time-out, the end of the exercise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
+from vertraag.session import checked as c
+from vertraag.session.prompts import load_prompts
+from vertraag.session.protocol import Breath
+
+INTERVENTIONS_FILE = "interventions.toml"
+RAISED_VOICE = "raised_voice"
+SPEECH_RATE = "speech_rate"
+ESCALATION = "escalation"
+SAFETY = "safety"
+THREAT = "threat"
+I_MESSAGE = "i_message"
+WORD_REASONS = ("absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command")
+REASONS = (*WORD_REASONS, SAFETY, I_MESSAGE, RAISED_VOICE, SPEECH_RATE, ESCALATION)
+AT_PAUSE, AT_ONCE = "pause", "now"
+KEYS = ("prompts", "when", "priority", "pause_timer", "breath", "escalates", "ends_session", "bypass_gap")
+
+
+@dataclass(frozen=True)
+class Intervention:
+    reason: str
+    prompts: tuple[str, ...]  # gentle first, then firmer
+    when: str  # AT_PAUSE | AT_ONCE
+    priority: int
+    pause_timer: bool = False
+    breath: Breath | None = None
+    escalates: bool = False
+    ends_session: bool = False
+    bypass_gap: bool = False
+
+    def prompt(self, level: int) -> str:
+        """The prompt for `level` earlier interventions in a while: 0 = the gentlest."""
+        return self.prompts[min(level, len(self.prompts) - 1)]
+
+
+@cache
+def load_policy(
+    language: str = DEFAULT_LANGUAGE, directory: Path | None = None
+) -> Mapping[str, Intervention]:
+    folder = directory if directory is not None else language_dir(language)
+    data, where = c.read(folder / INTERVENTIONS_FILE)
+    prompts = load_prompts(language, directory)
+    c.only_keys(data, REASONS, where)
+    policy: dict[str, Intervention] = {}
+    for reason in REASONS:
+        if reason not in data:
+            raise where.refuse(f"de reden '{reason}' ontbreekt: geef [{reason}] een prompt")
+        entry = where.at(f"[{reason}]")
+        table = c.table(data[reason], where, reason)
+        c.only_keys(table, KEYS, entry)
+        ids = c.texts(table, "prompts", entry)
+        prompts.require(ids, entry, "prompts")
+        policy[reason] = Intervention(
+            reason=reason,
+            prompts=ids,
+            when=c.choice(table, "when", entry, (AT_PAUSE, AT_ONCE), default=AT_PAUSE),
+            priority=int(c.number(table, "priority", entry)),
+            pause_timer=c.flag(table, "pause_timer", entry),
+            breath=_breath(table, entry) if "breath" in table else None,
+            escalates=c.flag(table, "escalates", entry),
+            ends_session=c.flag(table, "ends_session", entry),
+            bypass_gap=c.flag(table, "bypass_gap", entry),
+        )
+    return policy
+
+
+def _breath(table: Mapping[str, object], where: c.Where) -> Breath:
+    data = c.table(table["breath"], where, "breath")
+    c.only_keys(data, ("inhale_s", "exhale_s", "cycles"), where.at("breath"))
+    return Breath(
+        inhale_s=c.number(data, "inhale_s", where, minimum=1),
+        exhale_s=c.number(data, "exhale_s", where, minimum=1),
+        cycles=int(c.number(data, "cycles", where, minimum=1)),
+    )

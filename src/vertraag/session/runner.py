@@ -1,0 +1,146 @@
+"""The session at work: frames -> listening pipeline -> events -> session engine -> actions -> voice.
+
+The runner is the only place where the pure engine meets the world. It feeds the engine every pipeline event
+and a tick per frame (time is the frames' audio time), plays what the engine asks through a `Voice`, tells the
+engine when a voice block has finished (`prompt_done`), and adds the session's own events (`phase`,
+`prompt`, `timer`, `session_end`) to the one stream.
+
+Half-duplex: while vertraag's voice plays in the room (and for a short tail after it), the microphone's
+frames are replaced by silence before the pipeline sees them: its own voice is never recognised, never
+measured and never learned into a calm level.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from vertraag import events as ev
+from vertraag.audio.frames import Frame
+from vertraag.events import Event
+from vertraag.pipeline import Pipeline
+from vertraag.session.actions import (
+    PROMPT_DONE,
+    TICK,
+    Action,
+    Breathe,
+    Chime,
+    End,
+    Hush,
+    PhaseChange,
+    Say,
+    Timer,
+)
+from vertraag.session.engine import finish, start, step
+from vertraag.session.state import SessionConfig, State, initial_state
+from vertraag.session.voice import Voice
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SessionOutcome:
+    """How the session went, for the closing line."""
+
+    end_reason: str | None = None
+    prompts: int = 0
+
+
+class SessionRunner:
+    def __init__(
+        self, pipeline: Pipeline, config: SessionConfig, voice: Voice, *, tail_s: float, stop_when_ended: bool
+    ) -> None:
+        self._pipeline = pipeline
+        self._voice = voice
+        self._tail_s = tail_s
+        self._stop_when_ended = stop_when_ended
+        self._state: State = initial_state(config)
+        self._voice_end: float | None = None  # audio time the current voice block ends
+        self._deaf_until = float("-inf")
+        self.outcome = SessionOutcome()
+
+    @property
+    def state(self) -> State:
+        return self._state
+
+    def run(self, frames: Iterable[Frame]) -> Iterator[Event]:
+        """All events of the session, as they happen."""
+        self._state, actions = start(self._state, 0.0)
+        yield from self._act(actions, 0.0)
+        t_end = 0.0
+        try:
+            for frame in frames:
+                t_end = frame.t_end
+                yield from self._frame(frame)
+                if self._state.ended and self._voice_end is None and self._stop_when_ended:
+                    return
+            yield from self._feed_all(self._pipeline.finish(t_end), t_end)
+            self._state, actions = finish(self._state, t_end)
+            yield from self._act(actions, t_end)
+        finally:
+            self._pipeline.close()
+
+    def command(self, name: str, now: float) -> Iterator[Event]:
+        """A command from outside the audio (a key): handled at audio time `now`."""
+        yield from self._feed(Event("command", now, {"command": name}), now)
+
+    def _frame(self, frame: Frame) -> Iterator[Event]:
+        now = frame.t_end
+        if self._voice_end is not None and frame.t >= self._voice_end:
+            self._voice_end = None
+            yield from self._feed(Event(PROMPT_DONE, frame.t), frame.t)
+        deaf = self._voice.audible and frame.t < self._deaf_until
+        heard = self._pipeline.process(frame.silenced() if deaf else frame)
+        yield from self._feed_all(heard, now)
+        yield from self._feed(Event(TICK, now), now)
+
+    def _feed_all(self, events: Iterable[Event], now: float) -> Iterator[Event]:
+        for event in events:
+            yield event
+            yield from self._feed(event, now)
+
+    def _feed(self, event: Event, now: float) -> Iterator[Event]:
+        self._state, actions = step(self._state, event, now)
+        yield from self._act(actions, now)
+
+    def _act(self, actions: list[Action], now: float) -> Iterator[Event]:
+        offset = 0.0  # voice actions of one step play back to back
+        for action in actions:
+            at = now + offset
+            if isinstance(action, Say):
+                offset += self._voice.say(action.prompt, action.variant, action.say, at=at)
+                self.outcome.prompts += 1
+                yield Event(ev.PROMPT, at, _prompt_fields(action))
+            elif isinstance(action, Chime):
+                offset += self._voice.chime(action.kind, at=at)
+            elif isinstance(action, Breathe):
+                offset += self._voice.breathe(action.breath, at=at)
+            elif isinstance(action, Hush):
+                self._voice.hush()
+                self._voice_end = None
+            elif isinstance(action, PhaseChange):
+                self._pipeline.set_talker(action.talker)
+                yield Event(ev.PHASE, now, _phase_fields(action))
+            elif isinstance(action, Timer):
+                yield Event(ev.TIMER, now, {"running": action.running, "remaining": action.remaining_s})
+            elif isinstance(action, End):
+                self.outcome.end_reason = action.reason
+                yield Event(ev.SESSION_END, now + offset, {"reason": action.reason})
+        if offset > 0.0:
+            self._voice_end = now + offset
+            self._deaf_until = self._voice_end + self._tail_s
+
+
+def _prompt_fields(say: Say) -> dict[str, object]:
+    return {"id": say.prompt, "text": say.text, "reason": say.reason, "trigger_t": say.trigger_t}
+
+
+def _phase_fields(change: PhaseChange) -> dict[str, object]:
+    return {
+        "protocol": change.protocol,
+        "phase": change.phase,
+        "speaker": change.speaker,
+        "listener": change.listener,
+        "seconds": change.seconds,
+    }

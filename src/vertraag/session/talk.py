@@ -1,0 +1,43 @@
+"""The words that fill a prompt's placeholders: names, the word heard, the reframe, minutes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vertraag.session.state import State
+
+SECONDS_PER_MINUTE = 60.0
+# Spoken lengths: "ongeveer anderhalve minuut" reads better than "1,5".
+SPOKEN_HALVES = {0.5: "een halve minuut", 1.5: "anderhalve minuut"}
+
+
+def minutes_text(seconds: float) -> str:
+    """A length as spoken, with its unit: "een minuut", "anderhalve minuut", "2 minuten"."""
+    minutes = round(seconds / SECONDS_PER_MINUTE * 2) / 2
+    if minutes in SPOKEN_HALVES:
+        return SPOKEN_HALVES[minutes]
+    whole = max(1, round(minutes))
+    return "een minuut" if whole == 1 else f"{whole} minuten"
+
+
+def params_for(state: State, *, word: str = "", reframe: str = "") -> dict[str, str]:
+    config = state.config
+    phase = state.phase
+    names = config.names
+    speaker = names.get(phase.speaker, "") if phase is not None and phase.speaker else ""
+    listener = names.get(phase.listener, "") if phase is not None and phase.listener else ""
+    if phase is not None and phase.timed:
+        minutes = minutes_text(phase.seconds)
+    else:
+        minutes = minutes_text(config.timeout_minutes * SECONDS_PER_MINUTE)
+    return {
+        "spreker": speaker,
+        "luisteraar": listener,
+        "eerste": names.get("a", ""),
+        "tweede": names.get("b", ""),
+        "woord": word,
+        "reframe": reframe,
+        "minuten": minutes,
+        "pauzewoord": config.pause_word,
+    }
