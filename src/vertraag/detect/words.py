@@ -168,6 +168,7 @@ class _TriggerIndex:
         hits: list[Hit] = []
         present = frozenset(text.words).union(text.lemmas)
         needs_met: dict[int, bool] = {}  # by id of a word set: does the text hold one of its words?
+        candidate_ok: dict[int, bool] = {}  # by id of a candidate's needs: one answer per text
         for i, word in enumerate(text.words):
             candidates = self._by_word.get(word)
             if self._by_lemma and text.lemmas[i] in self._by_lemma:
@@ -181,8 +182,12 @@ class _TriggerIndex:
             for rule, pattern, needs in candidates:
                 if rule.id in fired:
                     continue
-                if needs and not _needs_met(needs, present, needs_met):
-                    continue
+                if needs:
+                    ok = candidate_ok.get(id(needs))
+                    if ok is None:
+                        ok = candidate_ok[id(needs)] = _needs_met(needs, present, needs_met)
+                    if not ok:
+                        continue
                 if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
                     continue
                 hit = find_hit(text, rule, pattern, i, lexicon.valence)
