@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vertraag.detect.words import ALL_CATEGORIES, NUDGE_CATEGORIES, Finding, WordDetector
-from vertraag.detect.words_verbs import infinitive
+from vertraag.detect.words.verbs import infinitive
 from vertraag.errors import UserError
 from vertraag.phrases import language_dir
 
@@ -261,7 +261,7 @@ def test_lexicon_reframes_and_frames_files_share_the_schema(
 
 
 def test_the_rules_header_documents_every_key() -> None:
-    from vertraag.detect.words_rule_file import RULE_KEYS
+    from vertraag.detect.words.rule_file import RULE_KEYS
 
     header = (language_dir("nl") / "rules.toml").read_text(encoding="utf-8").split("\n[[rule]]")[0]
     lines = [line[2:] for line in header.splitlines() if line.startswith("# ")]

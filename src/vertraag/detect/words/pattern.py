@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from vertraag.detect.words_text import is_one_word, lemma, normalise_word
+from vertraag.detect.words.text import is_one_word, lemma, normalise_word
 
 FILLER = "~"
 ANY = "_"

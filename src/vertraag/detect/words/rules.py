@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vertraag.detect.words_pattern import Pattern
-from vertraag.detect.words_text import Text
+from vertraag.detect.words.pattern import Pattern
+from vertraag.detect.words.text import Text
 
 # How far conditions look from a match: a spoken clause is rarely longer, and a bound keeps junk linear.
 CONTEXT_WORDS = 10

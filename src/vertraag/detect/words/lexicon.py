@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vertraag.detect import words_schema as schema
-from vertraag.detect.words_pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
-from vertraag.detect.words_rule_file import CATEGORIES, rules_in
-from vertraag.detect.words_rules import Rule, Valence
-from vertraag.detect.words_text import (
+from vertraag.detect.words import schema
+from vertraag.detect.words.pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
+from vertraag.detect.words.rule_file import CATEGORIES, rules_in
+from vertraag.detect.words.rules import Rule, Valence
+from vertraag.detect.words.text import (
     SUBJECT_OTHER,
     SUBJECT_PARTNER,
     SUBJECT_SELF,
     TextRules,
     normalise_word,
 )
-from vertraag.detect.words_verbs import infinitives
+from vertraag.detect.words.verbs import infinitives
 from vertraag.errors import UserError
 from vertraag.phrases import load_toml
 

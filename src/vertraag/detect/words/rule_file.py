@@ -1,6 +1,6 @@
 """Reading the [[rule]] tables of `rules.toml` and `rules-<category>.toml` into checked `Rule`s.
 
-Every key is checked (words_schema): an unknown key, category or subject, a list written as a text, a yes/no
+Every key is checked (schema.py): an unknown key, category or subject, a list written as a text, a yes/no
 that is not true/false, an empty pattern, is a `UserError` naming the file, the rule and the key. Every key is
 documented for therapists in the header of `phrases/nl/rules.toml` (a test holds the two together).
 """
@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from vertraag.detect import words_schema as schema
-from vertraag.detect.words_pattern import Pattern
-from vertraag.detect.words_rules import NEGATIVE, POSITIVE, SCOPE_CLAUSE, SCOPE_SENTENCE, Rule
-from vertraag.detect.words_text import SUBJECTS, normalise_word
+from vertraag.detect.words import schema
+from vertraag.detect.words.pattern import Pattern
+from vertraag.detect.words.rules import NEGATIVE, POSITIVE, SCOPE_CLAUSE, SCOPE_SENTENCE, Rule
+from vertraag.detect.words.text import SUBJECTS, normalise_word
 from vertraag.errors import UserError
 from vertraag.phrases import load_toml
 

@@ -6,7 +6,8 @@
 Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges) and i_message
 (a positive marker: "ik voel me ...", "sorry", "je hebt gelijk"; counted, never nudged). The words, the
 context rules and the reframes are data that a therapist can read and extend; this module only runs them:
-text analysis (words_text), patterns (words_pattern), rule conditions (words_rules), loading (words_lexicon).
+text analysis (text.py), patterns (pattern.py), rule conditions (rules.py), loading (lexicon.py, rule_file.py,
+schema.py), verb forms (verbs.py): the modules of this package.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vertraag.detect.words_lexicon import Lexicon, load_lexicon
-from vertraag.detect.words_pattern import Pattern
-from vertraag.detect.words_rule_file import CATEGORIES
-from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hit
-from vertraag.detect.words_text import Text, analyse
+from vertraag.detect.words.lexicon import Lexicon, load_lexicon
+from vertraag.detect.words.pattern import Pattern
+from vertraag.detect.words.rule_file import CATEGORIES
+from vertraag.detect.words.rules import CONTEXT_WORDS, Hit, Rule, find_hit
+from vertraag.detect.words.text import Text, analyse
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ALL_CATEGORIES", "I_MESSAGE", "NUDGE_CATEGORIES", "Finding", "WordDetector"]
 
 I_MESSAGE = "i_message"
 NUDGE_CATEGORIES = frozenset(c for c in CATEGORIES if c != I_MESSAGE)  # what the session may respond to
