@@ -179,9 +179,9 @@ def _count_escalation(state: State, trigger_t: float) -> State:
 
 
 def _acknowledge(state: State, trigger_t: float) -> State:
-    """An I-message, now and then, and only soon after a nudge: the reframe taking hold."""
+    """An I-message, now and then, and only soon after an invitation to say it so: the reframe taking hold."""
     settings = state.config.settings
-    after_nudge = bool(state.recent) and state.now - state.recent[-1] <= settings.firm_window_s
+    after_nudge = state.now - state.last_word_nudge_t <= settings.firm_window_s
     if not after_nudge or state.now - state.last_ack_t < settings.i_message_gap_s or not _watching(state):
         return state
     return _offer(state, Pending(I_MESSAGE, trigger_t, state.config.policy[I_MESSAGE].priority))
@@ -325,8 +325,9 @@ def _time_up(state: State) -> Step:
 def _intervene(state: State, pending: Pending) -> Step:
     policy: Intervention = state.config.policy[pending.reason]
     settings = state.config.settings
-    nudges = tuple(t for t in state.recent if state.now - t <= settings.firm_window_s)
-    level = len(nudges) if pending.reason not in (I_MESSAGE, ESCALATION) else 0
+    # Gentle first; firmer when the same kind of thing (the same ladder of prompts) goes on.
+    nudges = tuple((t, first) for t, first in state.recent if state.now - t <= settings.firm_window_s)
+    level = sum(first == policy.prompts[0] for _, first in nudges)
     state, say = _say(state, policy.prompt(level), pending.reason, pending.trigger_t, pending)
     actions: list[Action] = [Hush()] if state.voice is not None else []
     actions.append(say)
@@ -336,8 +337,9 @@ def _intervene(state: State, pending: Pending) -> Step:
         state,
         pending=None,
         last_intervention_t=state.now,
-        recent=nudges if pending.reason == I_MESSAGE else (*nudges, state.now),
+        recent=nudges if pending.reason == I_MESSAGE else (*nudges, (state.now, policy.prompts[0])),
         last_ack_t=state.now if pending.reason == I_MESSAGE else state.last_ack_t,
+        last_word_nudge_t=state.now if pending.reason in WORD_REASONS else state.last_word_nudge_t,
         voice=VOICE_PROPOSAL if pending.reason == ESCALATION else VOICE_INTERVENTION,
         holds=state.holds | {HOLD_VOICE} if policy.pause_timer else state.holds,
     )
