@@ -148,17 +148,22 @@ class WordDetector:
 
 
 class _TriggerIndex:
-    """Patterns by the words they can start with, so each word only tries the patterns it can start."""
+    """Patterns by the words they can start with, so each word only tries the patterns it can start.
+
+    Each pattern also needs one word of some word sets somewhere in the text ("je bent ~ @insult" needs an
+    insult). The distinct word sets are numbered and indexed by word, so a text finds the numbers of the sets
+    it meets with one look-up per word (and lemma); a candidate is tried when its numbers are a subset."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._by_word: dict[str, list[_Candidate]] = {}
         self._by_lemma: dict[str, list[_Candidate]] = {}
         self._by_prefix: list[tuple[str, _Candidate]] = []
-        word_sets: dict[frozenset[str], frozenset[str]] = {}
+        set_numbers: dict[frozenset[str], int] = {}
         for rule in rules:
             for pattern in rule.patterns:
-                # One object per distinct word set, so a text tests each set only once (see `_needs_met`).
-                needs = tuple(word_sets.setdefault(n, n) for n in pattern.needs + _required_words(rule))
+                needs = frozenset(
+                    set_numbers.setdefault(n, len(set_numbers)) for n in pattern.needs + _required_words(rule)
+                )
                 candidate = (rule, pattern, needs)
                 for word in pattern.first_words:
                     self._by_word.setdefault(word, []).append(candidate)
@@ -166,12 +171,19 @@ class _TriggerIndex:
                     self._by_lemma.setdefault(found, []).append(candidate)
                 self._by_prefix.extend((prefix, candidate) for prefix in pattern.first_prefixes)
         self._prefixes = tuple(prefix for prefix, _ in self._by_prefix)
+        sets_of_word: dict[str, set[int]] = {}
+        for word_set, number in set_numbers.items():
+            for word in word_set:
+                sets_of_word.setdefault(word, set()).add(number)
+        self._sets_of_word = {word: frozenset(numbers) for word, numbers in sets_of_word.items()}
 
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
-        present = frozenset(text.words).union(text.lemmas)
-        needs_met: dict[int, bool] = {}  # by id of a word set: does the text hold one of its words?
-        candidate_ok: dict[int, bool] = {}  # by id of a candidate's needs: one answer per text
+        met: set[int] = set()  # the numbers of the word sets of which the text holds a word (or lemma)
+        for word in {*text.words, *text.lemmas}:
+            numbers = self._sets_of_word.get(word)
+            if numbers:
+                met.update(numbers)
         for i, word in enumerate(text.words):
             candidates = self._by_word.get(word)
             if self._by_lemma and text.lemmas[i] in self._by_lemma:
@@ -183,14 +195,8 @@ class _TriggerIndex:
                 continue
             fired: set[str] = set()
             for rule, pattern, needs in candidates:
-                if rule.id in fired:
+                if rule.id in fired or not needs <= met:
                     continue
-                if needs:
-                    ok = candidate_ok.get(id(needs))
-                    if ok is None:
-                        ok = candidate_ok[id(needs)] = _needs_met(needs, present, needs_met)
-                    if not ok:
-                        continue
                 if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
                     continue
                 hit = find_hit(text, rule, pattern, i, lexicon.valence)
@@ -200,19 +206,9 @@ class _TriggerIndex:
         return hits
 
 
-# A rule and one of its patterns, with the sets of words a text needs (one of each) before matching is tried.
-_Candidate = tuple[Rule, Pattern, tuple[frozenset[str], ...]]
-
-
-def _needs_met(needs: tuple[frozenset[str], ...], present: frozenset[str], known: dict[int, bool]) -> bool:
-    """Does the text hold one word of each set? Word sets are shared between rules: each is tested once."""
-    for need in needs:
-        met = known.get(id(need))
-        if met is None:
-            met = known[id(need)] = not need.isdisjoint(present)
-        if not met:
-            return False
-    return True
+# A rule and one of its patterns, with the numbers of the word sets a text needs (a word of each) before
+# matching is tried.
+_Candidate = tuple[Rule, Pattern, frozenset[int]]
 
 
 def _required_words(rule: Rule) -> tuple[frozenset[str], ...]:
