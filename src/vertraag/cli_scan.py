@@ -3,8 +3,13 @@
     echo "je luistert ook nooit" | vertraag scan
     vertraag scan "je bent lui" "ik hou van je"
 
-Each input line gives `{"text": ..., "findings": [{"category", "match", "start", "end", "reframe"}]}`, in
-input order, i_message findings included. Any bytes are accepted: invalid UTF-8 is replaced, not fatal.
+Each input line gives `{"text": ..., "findings": [{"category", "match", "start", "end", "reframe", "rule"}]}`,
+in input order, i_message findings included. Any bytes are accepted: invalid UTF-8 is replaced, not fatal.
+
+    vertraag scan --explain "je bent te dom"
+
+prints readable lines instead: per finding the category, the words it matched, the rule's id, its file in
+phrases/nl/ and the pattern that matched: why a sentence was nudged, and where to change that.
 """
 
 from __future__ import annotations
@@ -32,13 +37,18 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("text", nargs="*", help="zinnen om te bekijken; zonder zinnen leest scan van stdin")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="leesbaar in plaats van JSON: per vondst de regel, het bestand en de woorden waarop hij paste",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     detector = WordDetector.load()
     lines = (_clean(text) for text in args.text) if args.text else _stdin_lines(sys.stdin.buffer)
-    write(detector, lines, sys.stdout.buffer)
+    (explain if args.explain else write)(detector, lines, sys.stdout.buffer)
     return EXIT_OK
 
 
@@ -47,6 +57,15 @@ def write(detector: WordDetector, lines: Iterable[str], out: BinaryIO) -> None:
     for line in lines:
         record = {"text": line, "findings": [f.to_dict() for f in detector.find(line)]}
         out.write(json.dumps(record, ensure_ascii=False).encode(_ENCODING) + b"\n")
+        out.flush()
+
+
+def explain(detector: WordDetector, lines: Iterable[str], out: BinaryIO) -> None:
+    """Per line: the text, then one indented line per finding (or "(niets gevonden)")."""
+    for line in lines:
+        findings = detector.find(line)
+        rows = [line, *(f"  {f.explain()}" for f in findings)] if findings else [line, "  (niets gevonden)"]
+        out.write(("\n".join(rows) + "\n").encode(_ENCODING))
         out.flush()
 
 
