@@ -3,8 +3,8 @@
 - words: from the end of a trigger sentence's speech to the word detector's finding for it (the decision);
   also to the prompt, which for an absolute waits for a pause by design (`pause_ms`).
 - Vosk stand-in: from the end of each Vosk utterance (its own `end`) to its finding.
-- raised voice: from the start of the louder speech to the pause prompt (the decision), and to the
-  `raised_voice` event.
+- raised voice: from the start of the louder speech to the pause prompt (the decision; or the time-out
+  proposal, which answers the third raised voice in five minutes), and to the `raised_voice` event.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from vertraag.bench.session_runs import Emitted
 # A time belongs to a mark when it lies in the mark's speech, give or take this much (an engine's times
 # are a little early or late at the edges).
 EDGE_S = 0.5
+ESCALATION = "escalation"  # the prompt reason of the time-out proposal
 
 
 def _near(t: float, mark: Mark) -> bool:
@@ -68,7 +69,9 @@ def stand_in_latency(emitted: list[Emitted]) -> dict[str, Any]:
 
 def raised_latency(emitted: list[Emitted], marks: tuple[Mark, ...], *, hold_s: float) -> dict[str, Any]:
     raised = [e for e in emitted if e.event.type == ev.RAISED_VOICE]
-    prompts = [e for e in emitted if e.event.type == ev.PROMPT and e.event.data["reason"] == ev.RAISED_VOICE]
+    # The third raised voice within five minutes is answered with the time-out proposal: a pause all the same.
+    answers = (ev.RAISED_VOICE, ESCALATION)
+    prompts = [e for e in emitted if e.event.type == ev.PROMPT and e.event.data["reason"] in answers]
     decided, detected = [], []
     wanted = [m for m in marks if m.kind == RAISED]
     for mark in wanted:

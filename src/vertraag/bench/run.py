@@ -55,7 +55,7 @@ class Plan:
     output_device: str | None
 
 
-QUICK = {"word_s": 45.0, "raised_s": 120.0, "playback_trials": 12}
+QUICK = {"word_s": 30.0, "raised_s": 90.0, "playback_trials": 12}
 FULL = {"word_s": 300.0, "raised_s": 600.0, "playback_trials": 40}
 
 

@@ -23,7 +23,7 @@ ABSOLUTE, THREAT, RAISED = "absolute", "threat", "raised_voice"
 # Trigger sentences, with the espeak-ng voice and speed that Whisper base hears right (measured for
 # tests/test_session_whisper.py).
 TRIGGERS = (
-    (ABSOLUTE, "Je luistert ook nooit naar me.", "nl", 140),
+    (ABSOLUTE, "Je bent er nooit voor mij.", "nl", 130),
     (THREAT, "Als je dat nog een keer doet, dan ga ik weg.", "nl+f2", 120),
 )
 GAP_S = 1.5  # between sentences: a breath, and long enough for an utterance to end
