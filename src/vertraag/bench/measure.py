@@ -19,15 +19,23 @@ def cpu_seconds() -> float:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KB_PER_MB
+    """The peak resident memory of this program. Linux's `ru_maxrss` survives `exec`, so a part started by
+    the (larger) benchmark process would report the parent's size; VmHWM belongs to this program alone."""
+    return _status_mb("VmHWM:")
 
 
 def rss_mb() -> float:
     """Resident memory now (not the peak)."""
-    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / KB_PER_MB
-    return peak_rss_mb()  # not Linux: the peak is the best there is
+    return _status_mb("VmRSS:")
+
+
+def _status_mb(field: str) -> float:
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith(field):
+                return int(line.split()[1]) / KB_PER_MB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KB_PER_MB  # not Linux: the best there is
 
 
 def spread(values: list[float]) -> dict[str, Any]:
