@@ -166,7 +166,7 @@ def expected_counts(events: list[dict[str, Any]]) -> dict[str, Any]:
     unsafe = Counter(f["category"] for f in findings if f["category"] != "i_message")
     return {
         "prompts": len(prompts),
-        "interventions": sum(1 for p in prompts if p["reason"] not in ("protocol", "command")),
+        "interventions": sum(1 for p in prompts if p["reason"] not in ("protocol", "command", "i_message")),
         "prompts_by_reason": dict(sorted(Counter(p["reason"] for p in prompts).items())),
         "language": dict(sorted(unsafe.items())),
         "i_messages": sum(1 for f in findings if f["category"] == "i_message"),
@@ -205,8 +205,8 @@ def test_a_recording_gets_the_same_report_private_and_true_to_its_events(tmp_pat
     assert report["duration_s"] == pytest.approx(duration, abs=0.05)
     assert len(report["levels"]) == int(duration)
     phases = [e for e in events if e["type"] == "phase"]
-    assert [(r["phase"], r["speaker"], r["planned_s"]) for r in report["phases"]] == [
-        (p["phase"], p["speaker"], p["seconds"]) for p in phases
+    assert [(r["phase"], r["speaker"], r["talker"], r["planned_s"]) for r in report["phases"]] == [
+        (p["phase"], p["speaker"], p["talker"], p["seconds"]) for p in phases
     ]
     assert [r["start"] for r in report["phases"]] == [p["t"] for p in phases]
     assert report["turns_taken"] >= 1 and report["phases"][1]["speaker"] == "Anna"

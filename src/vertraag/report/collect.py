@@ -6,7 +6,7 @@ never a word of the conversation (a word prompt names the word it heard, so prom
 
 Report format (FORMAT_VERSION 1), every time in seconds of session audio:
     id, started (ISO local time), duration_s, speech_s, source ("microfoon" | "opname"), protocol, end_reason,
-    turns_taken, phases [{phase, speaker, listener, planned_s, start, end, speech_s}],
+    turns_taken, phases [{phase, protocol, speaker, listener, talker, planned_s, start, end, speech_s}],
     counts {prompts, interventions, prompts_by_reason {reason: n}, language {category: n}, i_messages,
             raised_voices, fast_speech, timeouts, utterances},
     levels [[t, level_db, speech_db | null]], baselines_db [..], prompts [{t, id, reason}],
@@ -25,8 +25,9 @@ from vertraag import events as ev
 from vertraag.events import Event
 
 FORMAT_VERSION = 1
-# Prompt reasons that are guidance or replies, not vertraag stepping in: the trend counts only the others.
-GUIDANCE_REASONS = frozenset({"protocol", "command"})
+# Prompt reasons that are not vertraag stepping in (guidance, replies to a command, acknowledging an
+# I-message): `interventions` and the trend count only the others.
+GUIDANCE_REASONS = frozenset({"protocol", "command", "i_message"})
 SUMMARY_REASON = "summary"  # the closing words themselves: in the report as `closing`, not counted
 I_MESSAGE = "i_message"
 TIMEOUT_PROTOCOL = "time-out"
@@ -39,6 +40,7 @@ class _Phase:
     protocol: str
     speaker: str | None
     listener: str | None
+    talker: str | None
     planned_s: float
     start: float
 
@@ -88,6 +90,7 @@ class ReportCollector:
                 protocol=str(data.get("protocol", "")),
                 speaker=data.get("speaker"),
                 listener=data.get("listener"),
+                talker=data.get("talker"),
                 planned_s=float(data.get("seconds", 0) or 0),
                 start=event.t,
             )
@@ -214,6 +217,7 @@ class ReportCollector:
                     "protocol": phase.protocol,
                     "speaker": phase.speaker,
                     "listener": phase.listener,
+                    "talker": phase.talker,
                     "planned_s": phase.planned_s,
                     "start": round(phase.start, DECIMALS),
                     "end": round(stop, DECIMALS),

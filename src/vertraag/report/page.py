@@ -11,7 +11,8 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from vertraag.report.plot import GUIDANCE_REASONS, session_svg
+from vertraag.report.collect import GUIDANCE_REASONS
+from vertraag.report.plot import session_svg
 from vertraag.report.text import words
 
 SECONDS_PER_MINUTE = 60
@@ -163,10 +164,7 @@ def _turns(phases: list[dict[str, Any]]) -> str:
     for row in phases:
         if row["speaker"] is None and row["planned_s"] == 0 and row["speech_s"] == 0:
             continue  # a guide phase: vertraag speaks, nobody has the word
-        if row["speaker"] is None:
-            who = words("page", "who_open")
-        else:
-            who = words("page", "who", spreker=row["speaker"], luisteraar=row["listener"] or "")
+        who = row.get("talker") or words("page", "who_open")
         planned = clock(row["planned_s"]) if row["planned_s"] else ""
         rows.append(
             f"<tr><td>{escape(row['phase'])}</td><td>{escape(who)}</td>"

@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from vertraag.report.collect import GUIDANCE_REASONS
 from vertraag.report.text import words
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ PAUSE_COLOUR = "#d9d9d9"
 TIMEOUT_COLOUR = "#b9d9c2"
 PROMPT_COLOUR = "#8a5a9e"
 GUIDE_COLOUR = "#c7b3d1"
-GUIDANCE_REASONS = frozenset({"protocol", "command"})
 
 
 def _figure(height_in: float) -> Figure:

@@ -13,7 +13,7 @@ measured and never learned into a calm level.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from vertraag import events as ev
@@ -135,7 +135,7 @@ class SessionRunner:
                 self._voice_end = None
             elif isinstance(action, PhaseChange):
                 self._pipeline.set_talker(action.talker)
-                yield Event(ev.PHASE, now, _phase_fields(action))
+                yield Event(ev.PHASE, now, _phase_fields(action, self._state.config.names))
             elif isinstance(action, Timer):
                 yield Event(ev.TIMER, now, {"running": action.running, "remaining": action.remaining_s})
             elif isinstance(action, End):
@@ -161,11 +161,12 @@ def _summary_fields(text: str, now: float) -> dict[str, object]:
     return {"id": SUMMARY_PROMPT, "text": text, "reason": SUMMARY_REASON, "trigger_t": now}
 
 
-def _phase_fields(change: PhaseChange) -> dict[str, object]:
+def _phase_fields(change: PhaseChange, names: Mapping[str, str]) -> dict[str, object]:
     return {
         "protocol": change.protocol,
         "phase": change.phase,
         "speaker": change.speaker,
         "listener": change.listener,
+        "talker": names.get(change.talker) if change.talker is not None else None,
         "seconds": change.seconds,
     }
