@@ -106,6 +106,8 @@ def _legend_entries(ax: Axes, report: dict[str, Any]) -> None:
 
 def trend_svg(rows: Sequence[dict[str, Any]]) -> str:
     """Three small panels over the sessions: interventions per 10 minutes, raised voices, I-messages."""
+    from matplotlib.ticker import MaxNLocator
+
     fig = _figure(TREND_HEIGHT_IN)
     axes = fig.subplots(1, 3)
     labels = [row["label"] for row in rows]
@@ -118,8 +120,9 @@ def trend_svg(rows: Sequence[dict[str, Any]]) -> str:
     for ax, (key, title, colour) in zip(axes, panels, strict=True):
         values = [row[key] for row in rows]
         ax.bar(xs, values, color=colour, width=0.6)
-        ax.plot(xs, values, color=colour, lw=1.0, marker="o", ms=3)
         ax.set_title(words("trend", title), fontsize=10)
+        if key != "per10":
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xticks(xs, labels, rotation=45, ha="right", fontsize=8)
         ax.set_ylim(0, max([*values, 1]) * 1.2)
         ax.spines[["top", "right"]].set_visible(False)
