@@ -67,17 +67,20 @@ def session_svg(report: dict[str, Any]) -> str:
     for i, baseline in enumerate(report["baselines_db"]):
         ax.axhline(baseline, color=CALM_COLOUR, ls="--", lw=1.0,
                    label=words("page", "legend_calm") if i == 0 else None)
-    for n, prompt in enumerate(report["prompts"]):
+    labelled: set[bool] = set()
+    for prompt in report["prompts"]:
         guide = prompt["reason"] in GUIDANCE_REASONS
+        label = None if guide in labelled else words("page", "legend_guide" if guide else "legend_prompt")
+        labelled.add(guide)
         ax.axvline(prompt["t"] / SECONDS_PER_MINUTE, ymin=0.9, ymax=1.0, lw=3.0 if not guide else 1.5,
-                   color=GUIDE_COLOUR if guide else PROMPT_COLOUR,
-                   label=words("page", "legend_prompt") if n == 0 else None)
+                   color=GUIDE_COLOUR if guide else PROMPT_COLOUR, label=label)
     _legend_entries(ax, report)
     ax.set_xlim(0.0, end_min)
     ax.set_ylim(FLOOR_DB, CEILING_DB)
     ax.set_xlabel(words("page", "minutes_axis"))
     ax.set_ylabel(words("page", "level_axis"))
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9, ncols=3)
+    # Below the plot, so the bands and their names stay readable.
+    fig.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=6)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig)
 
