@@ -211,3 +211,15 @@ def test_speaker_listener_waits_for_the_floor_to_be_passed() -> None:
     assert d.says()[-1][1].prompt == "vloer_spreken_herinnering"
     d.speak(1.0, "volgende")
     assert d.state.phase.id == "samenvatten"
+
+
+def test_firmer_wording_is_for_the_same_kind_of_thing_going_on() -> None:
+    d = Drive("vrij")
+    d.speak(2.0, "je luistert nooit", **NOOIT)
+    d.wait(25)
+    d.feed("raised_voice", onset=d.now - 1.5)
+    d.wait(1)
+    d.wait(30)
+    d.speak(2.0, "je luistert nooit", **NOOIT)
+    d.wait(2)
+    assert [s.prompt for _, s in d.interventions()] == ["woord", "stem", "woord_stevig"]

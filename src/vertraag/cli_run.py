@@ -108,7 +108,7 @@ def run_command(args: argparse.Namespace) -> int:
             word_detector=_word_detector(recognizer),
             level_every_s=LEVEL_EVERY_S,
         )
-        voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to)
+        voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to, config=config)
         session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript)
     except BaseException:
         source.close()
