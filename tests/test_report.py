@@ -7,6 +7,7 @@ socket, the page in Chromium) is in test_report_whisper.py.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -21,11 +22,17 @@ import pytest
 import soundfile as sf
 
 from tests import audio_gen as ag
+from tests.session_scene import frames_of
 from tests.test_run_cli import run_cli
+from vertraag.config import ProtocolSettings, Settings
 from vertraag.events import Event
 from vertraag.loudness import LevelMeter
+from vertraag.pipeline import Pipeline
 from vertraag.report.closing import closing_words
 from vertraag.report.collect import ReportCollector
+from vertraag.session import SessionConfig
+from vertraag.session.runner import SessionRunner
+from vertraag.session.voice import SilentVoice
 
 STARTED = datetime(2026, 12, 2, 20, 15).astimezone()
 SECRET = "zeepaardje"  # a word that must never reach a file unless a transcript was asked for
@@ -253,7 +260,8 @@ def test_record_writes_the_audio_private_beside_the_report(tmp_path: Path) -> No
 
 def test_verslag_lists_opens_trends_and_deletes(tmp_path: Path) -> None:
     reports = tmp_path / "verslagen"
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    # No desktop: `open` and `trend` print the page's path and start no browser.
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "DISPLAY": "", "WAYLAND_DISPLAY": ""}
     for n, raise_at in enumerate((None, 5.0, 5.0)):
         wav = ag.write_wav(tmp_path / f"gesprek-{n}.wav", conversation(20.0, raise_at=raise_at))
         proc = run_cli("run", "--input", wav, "--engine", "none", "--report-dir", reports, env=env)
@@ -281,3 +289,45 @@ def test_verslag_lists_opens_trends_and_deletes(tmp_path: Path) -> None:
     gone = run_cli("verslag", "--report-dir", reports, "delete", "--all", "--yes", env=env)
     assert gone.returncode == 0 and list(reports.iterdir()) == []
     assert "Nog geen verslagen" in run_cli("verslag", "--report-dir", reports, env=env).stdout
+
+
+# ---- the closing words in the session runner ---------------------------------------------------------------
+
+
+class ListeningVoice(SilentVoice):
+    """A silent voice that remembers what it was asked to say."""
+
+    def __init__(self) -> None:
+        super().__init__(Settings().voice.rate_wpm)
+        self.said: list[tuple[str, str, float]] = []
+
+    def say(self, prompt_id: str, variant: int, text: str, *, at: float) -> float:
+        self.said.append((prompt_id, text, at))
+        return super().say(prompt_id, variant, text, at=at)
+
+
+def _run_with_closing(audio: ag.Audio, closing: Any) -> tuple[list[Event], ListeningVoice]:
+    settings = dataclasses.replace(Settings(), protocol=ProtocolSettings(name="vrij"))
+    config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vrij")
+    voice = ListeningVoice()
+    pipeline = Pipeline(settings)
+    runner = SessionRunner(pipeline, config, voice, tail_s=0.5, stop_when_ended=False, closing=closing)
+    return list(runner.run(frames_of(audio))), voice
+
+
+def test_the_runner_says_the_closing_words_at_the_end() -> None:
+    audio = conversation(8.0)
+    asked: list[tuple[str, float]] = []
+
+    def closing(reason: str, t: float) -> str:
+        asked.append((reason, t))
+        return "Dank jullie wel."
+
+    events, voice = _run_with_closing(audio, closing)
+    end = len(audio) / ag.SAMPLE_RATE
+    assert asked == [("end_of_input", pytest.approx(end, abs=0.04))]
+    assert voice.said[-1] == ("samenvatting", "Dank jullie wel.", pytest.approx(end, abs=0.04))
+    assert [e.type for e in events[-2:]] == ["prompt", "session_end"]
+    assert events[-2].data["reason"] == "summary" and events[-2].t == events[-1].t
+    quiet, voice = _run_with_closing(audio, lambda reason, t: None)  # nothing to say: nothing said
+    assert [e for e in quiet if e.type == "prompt"] == [] and voice.said == []
