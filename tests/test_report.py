@@ -331,3 +331,18 @@ def test_the_runner_says_the_closing_words_at_the_end() -> None:
     assert events[-2].data["reason"] == "summary" and events[-2].t == events[-1].t
     quiet, voice = _run_with_closing(audio, lambda reason, t: None)  # nothing to say: nothing said
     assert [e for e in quiet if e.type == "prompt"] == [] and voice.said == []
+
+
+def test_a_session_stopped_with_ctrl_c_shows_the_closing_words_and_is_saved(tmp_path: Path) -> None:
+    from vertraag.report.session import SessionReport
+
+    session = SessionReport.begin(tmp_path / "verslagen", live=True, transcript=False)
+    for event in scripted_stream():
+        if event.type != "session_end" and event.data.get("reason") != "summary":
+            session.collector.add(event)
+    lines = session.save(until=1255.0)  # Ctrl-C: no end, nothing said
+    assert lines[0].startswith("Dank jullie wel") and "Het verslag staat in" in lines[1]
+    report = only_report(tmp_path / "verslagen")
+    assert report["end_reason"] == "stopped" and report["closing"] == lines[0]
+    assert report["source"] == "microfoon" and report["duration_s"] == 1255.0
+    assert SECRET not in json.dumps(report)

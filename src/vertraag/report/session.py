@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 SOURCE_LIVE = "microfoon"
 SOURCE_RECORDING = "opname"
+STOPPED = "stopped"
 
 
 @dataclass
@@ -79,10 +80,13 @@ class SessionReport:
 
         lines = []
         report = self.collector.report(until=until)
+        if report["end_reason"] is None:
+            report["end_reason"] = STOPPED  # Ctrl-C: the session had no end of its own
         if not report["closing"] and report["end_reason"] != "safety":
-            # Stopped with Ctrl-C: nothing was said, so the closing words are shown (and kept).
-            report["closing"] = closing_words(report, report["end_reason"] or "stopped") or ""
-            lines.append(report["closing"])
+            # Nothing was said (stopped with Ctrl-C): the closing words are shown, and kept.
+            report["closing"] = closing_words(report, report["end_reason"]) or ""
+            if report["closing"]:
+                lines.append(report["closing"])
         try:
             self._prepare()
             report["id"] = self.collector.report_id
