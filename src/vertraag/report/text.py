@@ -22,7 +22,3 @@ def words(section: str, key: str, **fields: object) -> str:
         return template.format(**fields)
     except (KeyError, IndexError, ValueError):
         return template
-
-
-def has(section: str, key: str) -> bool:
-    return key in _table(section)
