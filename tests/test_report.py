@@ -270,7 +270,7 @@ def test_verslag_lists_opens_trends_and_deletes(tmp_path: Path) -> None:
     assert listing.returncode == 0, listing.stderr
     lines = [line for line in listing.stdout.splitlines() if re.match(r"\s+\d+ ", line)]
     assert len(lines) == 3 and lines[0].split()[0] == "1"
-    opened = run_cli("verslag", "--report-dir", reports, "open", "2", env=env)
+    opened = run_cli("verslag", "open", "2", "--report-dir", reports, env=env)  # the folder after the action
     assert opened.returncode == 0 and ".html" in opened.stdout and "Dank jullie wel" in opened.stdout
     trend = run_cli("verslag", "--report-dir", reports, "trend", env=env)
     assert trend.returncode == 0, trend.stderr

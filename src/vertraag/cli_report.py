@@ -36,18 +36,24 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "verslag",
         help="verslagen van eerdere gesprekken: lijst, openen, verwijderen, trend",
-        description="Verslagen van eerdere gesprekken (zie README, 'Het verslag').",
+        description="Verslagen van eerdere gesprekken (zie README, 'The report').",
     )
-    parser.add_argument("--report-dir", type=Path, help="map met verslagen (standaard de gegevensmap)")
+    folder_help = "map met verslagen (standaard de gegevensmap)"
+    parser.add_argument("--report-dir", type=Path, help=folder_help)
+    # The folder may also follow the action (`vertraag verslag open 2 --report-dir DIR`).
+    folder = argparse.ArgumentParser(add_help=False)
+    folder.add_argument("--report-dir", type=Path, default=argparse.SUPPRESS, help=folder_help)
     actions = parser.add_subparsers(dest="action", metavar="ACTIE")
-    actions.add_parser("list", aliases=["lijst"], help="alle verslagen (standaard)")
-    opener = actions.add_parser("open", help="toon één verslag (nummer uit de lijst, of id)")
+    actions.add_parser("list", aliases=["lijst"], help="alle verslagen (standaard)", parents=[folder])
+    opener = actions.add_parser("open", help="toon één verslag (nummer of id uit de lijst)", parents=[folder])
     opener.add_argument("which", metavar="N|ID")
-    remover = actions.add_parser("delete", aliases=["verwijder"], help="verwijder één verslag, of --all")
+    remover = actions.add_parser(
+        "delete", aliases=["verwijder"], help="verwijder één verslag, of --all", parents=[folder]
+    )
     remover.add_argument("which", metavar="N|ID", nargs="?")
     remover.add_argument("--all", action="store_true", help="alle verslagen")
     remover.add_argument("--yes", action="store_true", help="niet om bevestiging vragen")
-    actions.add_parser("trend", help="pagina met het verloop over de gesprekken")
+    actions.add_parser("trend", help="pagina met het verloop over de gesprekken", parents=[folder])
     parser.set_defaults(func=report_command)
 
 
