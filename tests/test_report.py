@@ -45,7 +45,7 @@ def scripted_stream() -> list[Event]:
                              "seconds": 0}),
         Event("prompt", 0.0, {"id": "welkom", "text": "Welkom.", "reason": "protocol", "trigger_t": 0.0}),
         Event("phase", 10.0, {"protocol": "vertraag", "phase": "spreken", "speaker": "Anna",
-                              "listener": "Bram", "seconds": 30}),
+                              "listener": "Bram", "talker": "Anna", "seconds": 30}),
         Event("speech_start", 11.0),
         Event("level", 12.0, {"level_db": -30.0, "speech_db": -28.0}),
         Event("baseline", 15.0, {"baseline_db": -28.0}),
@@ -69,7 +69,7 @@ def scripted_stream() -> list[Event]:
         Event("phase", 40.0, {"protocol": "time-out", "phase": "pauze", "speaker": None, "listener": None,
                               "seconds": 1200}),
         Event("phase", 1240.0, {"protocol": "vertraag", "phase": "spreken", "speaker": "Bram",
-                                "listener": "Anna", "seconds": 30}),
+                                "listener": "Anna", "talker": "Bram", "seconds": 30}),
         Event("speech_start", 1241.0),
         Event("speech_end", 1251.0, {"duration": 9.4}),
         Event("prompt", 1260.0, {"id": "samenvatting", "text": "Dank jullie wel.", "reason": "summary",
@@ -346,3 +346,14 @@ def test_a_session_stopped_with_ctrl_c_shows_the_closing_words_and_is_saved(tmp_
     assert report["end_reason"] == "stopped" and report["closing"] == lines[0]
     assert report["source"] == "microfoon" and report["duration_s"] == 1255.0
     assert SECRET not in json.dumps(report)
+
+
+def test_the_page_shows_what_was_said_only_with_a_transcript() -> None:
+    from vertraag.report.page import session_page
+
+    private, kept = session_page(collected()), session_page(collected(transcript=True))
+    assert SECRET not in private and "Wat er gezegd is" not in private
+    assert "geen woord van het gesprek" in private
+    assert SECRET in kept and "Wat er gezegd is" in kept
+    # One shared view: the partners' names appear only as who had the word in a phase, never with a count.
+    assert private.count("Anna") == 1 and private.count("Bram") == 1
