@@ -2,8 +2,8 @@
 
 A mic pulled out of a Raspberry Pi, or a sound server that restarts, must not end the conversation. The
 wrapper reports the loss (so the session can say so and pause) and the return, retries with a growing wait,
-and carries on with audio time continuing where it stopped. It gives up, with the source's clear message, only after
-`give_up_s` seconds without a microphone.
+and carries on with audio time continuing where it stopped. It gives up, with the source's clear message,
+only after `give_up_s` seconds without a microphone.
 """
 
 from __future__ import annotations
