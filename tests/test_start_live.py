@@ -14,9 +14,8 @@ import pytest
 from tests import audio_gen as ag
 from vertraag.audio.frames import FRAME_SAMPLES, Frame
 from vertraag.config import Settings
-from vertraag.events import Event
+from vertraag.events import CALIBRATION, Event
 from vertraag.session.protocol import Breath
-from vertraag.start.calibrate import CALIBRATION
 from vertraag.start.live import LEVEL, Choice, LiveSession
 from vertraag.start.profile import load_profile, profile_path
 

@@ -19,7 +19,7 @@ from vertraag import events as ev
 from vertraag.audio.frames import FRAME_SECONDS, Frame
 from vertraag.config import VadSettings
 from vertraag.detect.speech_rate import words_per_second
-from vertraag.events import Event
+from vertraag.events import CALIBRATION, Event
 from vertraag.loudness import SpeechLoudness, frame_dbfs
 from vertraag.recognize.base import Recognizer, RecognizerEvent, Utterance
 from vertraag.session.prompts import Prompts
@@ -29,7 +29,6 @@ from vertraag.vad import SpeechProbability, VoiceActivity
 
 log = logging.getLogger(__name__)
 
-CALIBRATION = "calibration"  # event type: `step` (room | a | b | done), `name`, and what was measured
 REASON = "calibration"  # the `reason` of the calibration's prompts
 ROOM_S = 3.0  # room noise: a few seconds is enough for a median level
 LISTEN_S = 15.0  # how long to wait for a partner's sentence
