@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import UserError
-from vertraag.phrases import message
+from vertraag.phrases import message, screen_text
 from vertraag.recognize.factory import ENGINES, NO_ENGINE
 from vertraag.session.protocol import protocol_names
 
@@ -58,16 +58,20 @@ def start_command(args: argparse.Namespace) -> int:
     settings = _settings(args)
     SessionConfig.load(settings.protocol, settings.session, default_protocol=DEFAULT_PROTOCOL)  # data first
     screen = sys.stdout.isatty() and sys.stdin.isatty() and not args.plain
+    if screen:
+        from vertraag.audio.alsa_quiet import quiet_alsa
+
+        quiet_alsa()  # ALSA writes its complaints straight onto the screen otherwise
     _check_devices(settings)
     recognizer = _recognizer(settings, ask=screen and not args.yes)
     live = _live_session(settings, recognizer)
-    defaults = _defaults(settings, args, live)
+    defaults = _defaults(settings, args, live, ask=screen)
     if not screen:
         from vertraag.display.plain import run_plain
 
         model = run_plain(live, defaults, sys.stdout)
     else:
-        from vertraag.display.app import VertraagApp
+        from vertraag.display.app import VertraagApp, end_reason
 
         _quiet_logging(args.verbose)
         app = VertraagApp(live, defaults)
@@ -76,6 +80,8 @@ def start_command(args: argparse.Namespace) -> int:
         if app.choice is None:
             print(message("start_stopped"), file=sys.stderr)
             return 0
+        if model.ended is not None:
+            print(screen_text("ended", reason=end_reason(model.ended)))
     if model.error:
         raise UserError(model.error)
     return 0
@@ -147,7 +153,7 @@ def _live_session(settings: Settings, recognizer: Recognizer | None) -> LiveSess
     return holder[0]
 
 
-def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession) -> Choice:
+def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession, *, ask: bool) -> Choice:
     """Names from the config, else from the last couple's profile, else the config's defaults."""
     from vertraag.config import ProtocolSettings
     from vertraag.start.live import Choice
@@ -160,6 +166,8 @@ def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession) -
     last = latest_profile(live.profiles) if unnamed else None
     if last is not None:
         names, pause_word = last.names, last.pause_word
+    elif unnamed and ask:
+        names = ("", "")  # the form asks; plain lines go on with the config's "partner een", "partner twee"
     session = settings.session
     return Choice(
         name_a=names[0],

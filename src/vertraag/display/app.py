@@ -28,7 +28,7 @@ from textual.widgets import Button, Checkbox, Digits, Footer, Input, Label, Sele
 from vertraag.display.meter import meter
 from vertraag.display.model import CALIBRATING, ScreenModel
 from vertraag.events import Event
-from vertraag.phrases import screen_text
+from vertraag.phrases import language_dir, load_toml, screen_text
 from vertraag.session.protocol import protocol_names
 from vertraag.start.live import Choice
 from vertraag.start.profile import Profile
@@ -50,6 +50,8 @@ Screen { background: #1e2a2f; color: #d8e2dc; }
 #setup { padding: 1 2; }
 #setup Label { margin-top: 1; color: #a9cbb7; }
 #setup Horizontal { height: auto; }
+#names Vertical { width: 1fr; height: auto; margin-right: 2; }
+#setup Label { margin-top: 1; color: #a9cbb7; }
 #start { margin-top: 1; }
 """
 
@@ -78,9 +80,13 @@ class SetupScreen(Screen[Choice]):
         d = self._defaults
         with Vertical(id="setup"):
             yield Static(Text(screen_text("setup_title"), style="bold"))
-            with Horizontal():
-                yield Input(d.name_a, placeholder=screen_text("name_a"), id="name_a", compact=True)
-                yield Input(d.name_b, placeholder=screen_text("name_b"), id="name_b", compact=True)
+            with Horizontal(id="names"):
+                with Vertical():
+                    yield Label(screen_text("name_a"))
+                    yield Input(d.name_a, id="name_a", compact=True)
+                with Vertical():
+                    yield Label(screen_text("name_b"))
+                    yield Input(d.name_b, id="name_b", compact=True)
             yield Label(screen_text("pause_word"))
             yield Input(d.pause_word, id="pause_word", compact=True)
             yield Label(screen_text("protocol"))
@@ -103,7 +109,9 @@ class SetupScreen(Screen[Choice]):
         """Reusing a calibration is offered only when this couple has one."""
         names = self._names()
         known = all(names) and self._session.profile_for(*names) is not None
-        self.query_one("#reuse", Checkbox).disabled = not known
+        reuse = self.query_one("#reuse", Checkbox)
+        reuse.disabled = not known
+        reuse.value = known and self._defaults.reuse_profile
 
     def _names(self) -> tuple[str, str]:
         return (
@@ -111,7 +119,13 @@ class SetupScreen(Screen[Choice]):
             self.query_one("#name_b", Input).value.strip(),
         )
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._start()  # Enter in a field starts too
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._start()
+
+    def _start(self) -> None:
         name_a, name_b = self._names()
         if not name_a or not name_b:
             self.query_one("#name_a" if not name_a else "#name_b", Input).focus()
@@ -164,7 +178,8 @@ class SessionScreen(Screen[None]):
         self._session.send("resume" if self._model.paused else "pause")
 
     def refresh_from(self, model: ScreenModel) -> None:
-        self.query_one("#phase", Static).update(model.phase.translate(PHASE_WORDS).upper())
+        phase = screen_text("phase_calibration") if model.status == CALIBRATING else model.phase
+        self.query_one("#phase", Static).update(phase.translate(PHASE_WORDS).upper())
         self.query_one("#turn", Static).update(_turn(model))
         self.query_one("#timer", Digits).update(_timer(model, self._clock()))
         bar = meter(model.level_db, model.calm_db, model.threshold_db)
@@ -173,6 +188,11 @@ class SessionScreen(Screen[None]):
         self.query_one("#prompt", Static).update(model.last_prompt or screen_text("no_prompt"))
         self.query_one("#counts", Static).update(screen_text("counts", **model.counts))
         self.query_one("#status", Static).update(_status(model))
+
+
+def end_reason(reason: str) -> str:
+    """The end reason in words (messages.toml [end_reasons])."""
+    return str(load_toml(language_dir() / "messages.toml").get("end_reasons", {}).get(reason, reason))
 
 
 def _turn(model: ScreenModel) -> str:
@@ -192,7 +212,7 @@ def _timer(model: ScreenModel, now: float) -> str:
 
 def _status(model: ScreenModel) -> str:
     if model.ended is not None:
-        return screen_text("ended", reason=model.ended)
+        return screen_text("ended", reason=end_reason(model.ended))
     if model.status == CALIBRATING:
         return screen_text("calibrating")
     if model.status:
@@ -205,6 +225,7 @@ class VertraagApp(App[ScreenModel]):
 
     CSS = CSS
     TITLE = "vertraag"
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,

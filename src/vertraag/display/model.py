@@ -86,6 +86,8 @@ class ScreenModel:
     def _prompt(self, event: Event) -> None:
         prompt_id = str(event.data.get("id", ""))
         self.last_prompt = str(event.data.get("text", ""))
+        if event.data.get("reason") == "calibration" and prompt_id != "kalibratie_klaar":
+            self.status = CALIBRATING
         if event.data.get("reason") not in ("protocol", "command", "calibration"):
             self.counts[PROMPTS] += 1
         if prompt_id == PAUSE_PROMPT:
