@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PROTOCOL = "vertraag"
 YES = ("", "j", "ja", "y", "yes")
+LOG_FILE = "vertraag.log"  # with -v, what would have been printed under the screen goes here
 
 
 def register(subparsers: Any) -> None:
@@ -72,10 +73,11 @@ def start_command(args: argparse.Namespace) -> int:
         model = run_plain(live, defaults, sys.stdout)
     else:
         from vertraag.display.app import VertraagApp, end_reason
+        from vertraag.display.terminal import own_terminal
 
-        _quiet_logging(args.verbose)
-        app = VertraagApp(live, defaults)
-        app.run()
+        with own_terminal(Path(LOG_FILE) if args.verbose else None):
+            app = VertraagApp(live, defaults)
+            app.run()
         model = app.model
         if app.choice is None:
             print(message("start_stopped"), file=sys.stderr)
@@ -179,15 +181,3 @@ def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession, *
         speech_rate=session.speech_rate,
         reuse_profile=not args.recalibrate,
     )
-
-
-def _quiet_logging(verbose: int) -> None:
-    """While the screen is up, log lines would tear it: they go nowhere (or with -v to vertraag.log)."""
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    quiet: logging.Handler = logging.NullHandler()
-    if verbose:
-        quiet = logging.FileHandler("vertraag.log", encoding="utf-8")
-        quiet.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(quiet)

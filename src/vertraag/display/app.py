@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Digits, Footer, Input, Label, Select, Static
 
 from vertraag.display.meter import meter
-from vertraag.display.model import CALIBRATING, ScreenModel
+from vertraag.display.model import CALIBRATING, MIC_LOST, ScreenModel
 from vertraag.events import Event
 from vertraag.phrases import language_dir, load_toml, screen_text
 from vertraag.session.protocol import protocol_names
@@ -213,8 +213,8 @@ def _timer(model: ScreenModel, now: float) -> str:
 def _status(model: ScreenModel) -> str:
     if model.ended is not None:
         return screen_text("ended", reason=end_reason(model.ended))
-    if model.status == CALIBRATING:
-        return screen_text("calibrating")
+    if model.status in (CALIBRATING, MIC_LOST):
+        return screen_text(model.status)
     if model.status:
         return model.status
     return screen_text("paused") if model.paused else ""
@@ -277,8 +277,11 @@ class VertraagApp(App[ScreenModel]):
                 self._done = True
                 self.set_timer(self._close_after_s, lambda: self.exit(self.model))
                 break
+            lost = self.model.mic_lost
             self.model.apply(event, self._clock())
             changed = True
+            if lost and not self.model.mic_lost:
+                self.refresh(repaint=True)  # whatever the sound system scribbled meanwhile is painted over
         if self._view is not None and (changed or self.model.timer_running):
             self._view.refresh_from(self.model)
 

@@ -16,7 +16,7 @@ from vertraag.start.live import ERROR, LEVEL
 RAISED, WORDS, RATE, PROMPTS = "raised_voice", "words", "speech_rate", "prompts"
 PAUSE_PROMPT, RESUME_PROMPTS = "pauze", ("verder", "timeout_geannuleerd")
 MIC_LOST_PROMPT, MIC_BACK_PROMPT = "microfoon_weg", "microfoon_terug"
-CALIBRATING = "calibrating"  # a status key (messages.toml [screen])
+CALIBRATING, MIC_LOST = "calibrating", "mic_lost"  # status keys (messages.toml [screen])
 
 
 @dataclass
@@ -75,7 +75,7 @@ class ScreenModel:
         elif kind == ev.FINDING and data.get("reframe"):
             self.counts[WORDS] += 1
         elif kind == ev.SOURCE_PROBLEM:
-            self.mic_lost, self.status = True, str(data.get("reason", ""))
+            self.mic_lost, self.status = True, MIC_LOST
         elif kind == CALIBRATION:
             self._calibration(event)
         elif kind == ev.SESSION_END:
