@@ -49,6 +49,7 @@ def register(subparsers: Any) -> None:
         "--recalibrate", action="store_true", help="opnieuw kalibreren, ook als er een profiel is"
     )
     parser.add_argument("--plain", action="store_true", help="gewone regels in plaats van het scherm")
+    parser.add_argument("--json", action="store_true", help="zonder scherm: één JSON-object per regel")
     parser.add_argument("--yes", action="store_true", help="niets vragen (zonder model: alleen stemvolume)")
     parser.set_defaults(func=start_command)
 
@@ -58,7 +59,7 @@ def start_command(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     SessionConfig.load(settings.protocol, settings.session, default_protocol=DEFAULT_PROTOCOL)  # data first
-    screen = sys.stdout.isatty() and sys.stdin.isatty() and not args.plain
+    screen = sys.stdout.isatty() and sys.stdin.isatty() and not (args.plain or args.json)
     if screen:
         from vertraag.audio.alsa_quiet import quiet_alsa
 
@@ -70,7 +71,7 @@ def start_command(args: argparse.Namespace) -> int:
     if not screen:
         from vertraag.display.plain import run_plain
 
-        model = run_plain(live, defaults, sys.stdout)
+        model = run_plain(live, defaults, sys.stdout, json_lines=args.json)
     else:
         from vertraag.display.app import VertraagApp, end_reason
         from vertraag.display.terminal import own_terminal

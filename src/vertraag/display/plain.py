@@ -16,11 +16,11 @@ from vertraag.display.model import ScreenModel
 from vertraag.render import render
 from vertraag.start.live import LEVEL, Choice
 
-QUIET = (LEVEL, ev.PARTIAL)  # too frequent for lines
+QUIET = (LEVEL, ev.PARTIAL)  # too frequent for lines (`run --json` has the partials)
 POLL_S = 0.2  # look up from the queue this often, so that Ctrl-C is noticed at once
 
 
-def run_plain(session: SessionLike, choice: Choice, out: TextIO) -> ScreenModel:
+def run_plain(session: SessionLike, choice: Choice, out: TextIO, *, json_lines: bool = False) -> ScreenModel:
     model = ScreenModel()
     worker = threading.Thread(target=session.run, args=(choice,), name="vertraag-session", daemon=True)
     worker.start()
@@ -31,7 +31,7 @@ def run_plain(session: SessionLike, choice: Choice, out: TextIO) -> ScreenModel:
                 break
             model.apply(event, event.t)
             if event.type not in QUIET:
-                out.write(render(event) + "\n")
+                out.write((event.to_json() if json_lines else render(event)) + "\n")
                 out.flush()
         except queue.Empty:
             continue
