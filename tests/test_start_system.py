@@ -137,8 +137,8 @@ def test_calibrate_prompt_on_the_speaker_survive_a_sound_server_restart_and_stop
     session = Session(card, tmp_path)
     try:
         # The calibration: each partner answers vertraag's request with one calm sentence.
+        asking = _prompt("kalibratie_zin")
         for name in ("Anna", "Bram"):
-            asking = _prompt("kalibratie_zin")
             asked = session.wait_for(lambda e, n=name: asking(e) and n in e["text"], name)
             time.sleep(spoken_seconds(asked["text"], VOICE_WPM) + AFTER_PROMPT_S)
             _play(card, sentence)
