@@ -241,3 +241,15 @@ def test_a_guide_cut_short_by_a_lost_microphone_is_given_again_when_it_is_back()
     assert [s.prompt for _, s in d.says()][-2:] == ["microfoon_terug", "welkom"]
     d.wait(2 * SAY_S + 1)
     assert d.state.phase is not None and d.state.phase.id == "spreken"
+
+
+def test_firmer_wording_is_for_the_same_kind_of_thing_going_on() -> None:
+    d = Drive("vrij")
+    d.speak(2.0, "je luistert nooit", **NOOIT)
+    d.wait(25)
+    d.feed("raised_voice", onset=d.now - 1.5)
+    d.wait(1)
+    d.wait(30)
+    d.speak(2.0, "je luistert nooit", **NOOIT)
+    d.wait(2)
+    assert [s.prompt for _, s in d.interventions()] == ["woord", "stem", "woord_stevig"]

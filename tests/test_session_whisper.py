@@ -23,9 +23,9 @@ CALM_MINUTES = 5.0
 # espeak-ng voices and speeds whose Dutch Whisper base hears right (measured; espeak is robotic, so not all
 # combinations are understood): each trigger sentence with the voice that says it.
 TRIGGERS = {
-    "absolute": ("Je luistert ook nooit naar me.", "nl", 140),
+    "absolute": ("Je bent er nooit voor mij.", "nl", 130),
     "threat": ("Als je dat nog een keer doet, dan ga ik weg.", "nl+f2", 120),
-    "safety": ("Ik ben bang voor je.", "nl+m3", 120),
+    "safety": ("Ik ben bang voor jou.", "nl", 130),
 }
 GAP_S = 1.5  # between sentences: a breath, and long enough for Whisper's cutter to end an utterance
 SPACING_S = 25.0  # between triggers: more than the 20 s between two interventions

@@ -91,7 +91,7 @@ def run_command(args: argparse.Namespace) -> int:
             settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0
         )
         pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
-        voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to)
+        voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to, config=config)
     except BaseException:
         source.close()
         raise

@@ -23,6 +23,7 @@ from vertraag.session.protocol import protocol_names
 if TYPE_CHECKING:
     from vertraag.audio.source import AudioSource
     from vertraag.recognize.base import Recognizer
+    from vertraag.session.state import SessionConfig
     from vertraag.start.live import Choice, LiveSession
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def start_command(args: argparse.Namespace) -> int:
     from vertraag.session.state import SessionConfig
 
     settings = _settings(args)
-    SessionConfig.load(settings.protocol, settings.session, default_protocol=DEFAULT_PROTOCOL)  # data first
+    # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
+    config = SessionConfig.load(settings.protocol, settings.session, default_protocol=DEFAULT_PROTOCOL)
     screen = sys.stdout.isatty() and sys.stdin.isatty() and not (args.plain or args.json)
     if screen:
         from vertraag.audio.alsa_quiet import quiet_alsa
@@ -66,7 +68,7 @@ def start_command(args: argparse.Namespace) -> int:
         quiet_alsa()  # ALSA writes its complaints straight onto the screen otherwise
     _check_devices(settings)
     recognizer = _recognizer(settings, ask=screen and not args.yes)
-    live = _live_session(settings, recognizer)
+    live = _live_session(settings, recognizer, config)
     defaults = _defaults(settings, args, live, ask=screen)
     if not screen:
         from vertraag.display.plain import run_plain
@@ -129,7 +131,7 @@ def _recognizer(settings: Settings, *, ask: bool) -> Recognizer | None:
     return create_recognizer(settings.recognizer, model_dir, threaded=True, verbose=False)
 
 
-def _live_session(settings: Settings, recognizer: Recognizer | None) -> LiveSession:
+def _live_session(settings: Settings, recognizer: Recognizer | None, config: SessionConfig) -> LiveSession:
     from vertraag.audio.mic_source import MicLost, MicSource
     from vertraag.audio.reconnect import ReconnectingSource
     from vertraag.detect.words import WordDetector
@@ -145,7 +147,7 @@ def _live_session(settings: Settings, recognizer: Recognizer | None) -> LiveSess
         on_back=lambda: holder[0].source_back(),
     )
     try:
-        voice, _ = open_voice(settings, live=True, speak_to=None)
+        voice, _ = open_voice(settings, live=True, speak_to=None, config=config)
     except BaseException:
         source.close()
         raise

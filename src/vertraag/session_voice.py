@@ -6,17 +6,28 @@ Kept apart from cli_run so that the speech engines (pyttsx3, sounddevice) load o
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vertraag.config import Settings
 from vertraag.session.mixdown import Recorder
+from vertraag.session.state import SessionConfig, initial_state
+from vertraag.session.talk import foreseeable_prompts
 from vertraag.session.voice import MixdownVoice, SilentVoice, SpeakerVoice, Voice
+
+if TYPE_CHECKING:
+    from vertraag.speak.tts.base import Renderer
+    from vertraag.speak.voice_folder import VoiceFolder
 
 log = logging.getLogger(__name__)
 
 
-def open_voice(settings: Settings, *, live: bool, speak_to: Path | None) -> tuple[Voice, Recorder | None]:
-    """The voice for this run, and a recorder of the input when the user asked for a mixdown."""
+def open_voice(
+    settings: Settings, *, live: bool, speak_to: Path | None, config: SessionConfig
+) -> tuple[Voice, Recorder | None]:
+    """The voice for this run, and a recorder of the input when the user asked for a mixdown. Live, the
+    session's phase prompts are rendered ahead on a thread, so a prompt starts soon after its decision."""
     if not live and speak_to is None:
         return SilentVoice(settings.voice.rate_wpm), None
     from vertraag.speak.player import NullPlayer, Player
@@ -29,11 +40,13 @@ def open_voice(settings: Settings, *, live: bool, speak_to: Path | None) -> tupl
         player = SoundDevicePlayer(device=settings.audio.output_device)
     speaker = Speaker(renderer=_renderer(settings), player=player, voice_folder=_voice_folder(settings))
     if live:
+        ahead = foreseeable_prompts(initial_state(config))
+        threading.Thread(target=speaker.prepare, args=(ahead,), name="render-ahead", daemon=True).start()
         return SpeakerVoice(speaker), None
     return MixdownVoice(speaker), Recorder()
 
 
-def _renderer(settings: Settings):  # type: ignore[no-untyped-def]
+def _renderer(settings: Settings) -> Renderer | None:
     from vertraag.speak.errors import SpeechUnavailable
     from vertraag.speak.tts.choose import default_renderer
 
@@ -44,7 +57,7 @@ def _renderer(settings: Settings):  # type: ignore[no-untyped-def]
         return None
 
 
-def _voice_folder(settings: Settings):  # type: ignore[no-untyped-def]
+def _voice_folder(settings: Settings) -> VoiceFolder | None:
     if settings.voice.folder is None:
         return None
     from vertraag.speak.voice_folder import VoiceFolder

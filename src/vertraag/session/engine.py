@@ -345,8 +345,9 @@ def _time_up(state: State) -> Step:
 def _intervene(state: State, pending: Pending) -> Step:
     policy: Intervention = state.config.policy[pending.reason]
     settings = state.config.settings
-    nudges = tuple(t for t in state.recent if state.now - t <= settings.firm_window_s)
-    level = len(nudges) if pending.reason not in (I_MESSAGE, ESCALATION) else 0
+    # Gentle first; firmer when the same kind of thing (the same ladder of prompts) goes on.
+    nudges = tuple((t, first) for t, first in state.recent if state.now - t <= settings.firm_window_s)
+    level = sum(first == policy.prompts[0] for _, first in nudges)
     state, say = _say(state, policy.prompt(level), pending.reason, pending.trigger_t, pending)
     actions: list[Action] = [Hush()] if state.voice is not None else []
     actions.append(say)
@@ -356,7 +357,7 @@ def _intervene(state: State, pending: Pending) -> Step:
         state,
         pending=None,
         last_intervention_t=state.now,
-        recent=nudges if pending.reason == I_MESSAGE else (*nudges, state.now),
+        recent=nudges if pending.reason == I_MESSAGE else (*nudges, (state.now, policy.prompts[0])),
         last_ack_t=state.now if pending.reason == I_MESSAGE else state.last_ack_t,
         last_word_nudge_t=state.now if pending.reason in WORD_REASONS else state.last_word_nudge_t,
         voice=VOICE_PROPOSAL if pending.reason == ESCALATION else VOICE_INTERVENTION,

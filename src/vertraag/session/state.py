@@ -94,7 +94,7 @@ class State:
     voice: str | None = None  # what vertraag is saying now (VOICE_*), None = quiet
     pending: Pending | None = None
     last_intervention_t: float = -math.inf
-    recent: tuple[float, ...] = ()  # times of nudges, for gentle -> firm
+    recent: tuple[tuple[float, str], ...] = ()  # (time, first prompt of its ladder) of nudges: gentle -> firm
     escalations: tuple[float, ...] = ()  # times of raised voices and threats, for the time-out proposal
     proposal_t: float | None = None  # a time-out was proposed; the wait for an objection began here
     variants: tuple[tuple[str, int], ...] = ()  # last variant used, per prompt id

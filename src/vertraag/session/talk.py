@@ -41,3 +41,22 @@ def params_for(state: State, *, word: str = "", reframe: str = "") -> dict[str, 
         "minuten": minutes,
         "pauzewoord": config.pause_word,
     }
+
+
+def foreseeable_prompts(state: State) -> list[tuple[str, int, str]]:
+    """(prompt id, variant from 1, spoken text) of every phase prompt this session can say, for rendering
+    ahead (interventions that name a word are rendered when they come: about 40 ms)."""
+    import dataclasses
+
+    config = state.config
+    found: dict[tuple[str, int, str], None] = {}
+    for plan in (config.plan, config.timeout_plan):
+        for index, phase in enumerate(plan):
+            at_phase = dataclasses.replace(state, plan=plan, index=index)
+            for prompt_id in (phase.spec.prompt, phase.spec.reminder):
+                if prompt_id is None:
+                    continue
+                for variant in range(config.prompts.count(prompt_id)):
+                    said = config.prompts.render(prompt_id, variant, params_for(at_phase)).say
+                    found[(prompt_id, variant + 1, said)] = None
+    return list(found)
