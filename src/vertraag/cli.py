@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from vertraag import __version__, cli_devices, cli_model, cli_run, cli_scan, cli_start
+from vertraag import __version__, cli_devices, cli_model, cli_run, cli_scan, cli_service, cli_start
 from vertraag.errors import EXIT_USER_ERROR, UserError
 
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="count", default=0, help="meer details in het logboek (stderr)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (cli_start, cli_run, cli_scan, cli_model, cli_devices):
+    for module in (cli_start, cli_run, cli_scan, cli_model, cli_devices, cli_service):
         module.register(subparsers)
     return parser
 
