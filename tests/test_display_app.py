@@ -89,7 +89,7 @@ def test_keys_become_commands_and_the_screen_shows_the_session() -> None:
             await _settle(pilot)
             assert "pauze" in _text(app, "#status")
             await pilot.press("p")  # paused now: p means "verder"
-            await pilot.press("q")
+            await pilot.press("ctrl+c")  # the same as q
             await _settle(pilot, 0.6)
         assert session.sent == ["next", "repeat", "timeout", "pause", "resume", "stop"]
         assert app.model.ended == "stopped" and app.model.last_prompt == "Dank jullie wel."

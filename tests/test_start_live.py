@@ -15,6 +15,7 @@ from tests import audio_gen as ag
 from vertraag.audio.frames import FRAME_SAMPLES, Frame
 from vertraag.config import Settings
 from vertraag.events import CALIBRATION, Event
+from vertraag.recognize.base import RecognizerEvent, Utterance, Word
 from vertraag.session.protocol import Breath
 from vertraag.start.live import LEVEL, Choice, LiveSession
 from vertraag.start.profile import load_profile, profile_path
@@ -150,3 +151,46 @@ def test_q_during_the_calibration_stops_before_the_session(tmp_path: Path) -> No
     events = [e for e in _drain(live) if e.type != LEVEL]
     assert [e.type for e in events][-1] == "session_end"
     assert not profile_path("Anna", "Bram", tmp_path).exists()
+
+
+class SaysPauseWord:
+    """A recogniser that hears the couple's pause word once, a few seconds into the session."""
+
+    def __init__(self, word: str, at_s: float) -> None:
+        self.word, self.at_s, self.said = word, at_s, False
+
+    def accept(self, frame: Frame, *, is_speech: bool) -> list[RecognizerEvent]:
+        if self.said or frame.t < self.at_s:
+            return []
+        self.said = True
+        return [Utterance(self.word, frame.t - 1.0, frame.t, (Word(self.word, frame.t - 1.0, frame.t),))]
+
+    def finish(self) -> list[RecognizerEvent]:
+        return []
+
+    def close(self) -> None:
+        return None
+
+
+def test_the_pause_word_chosen_at_the_start_starts_a_time_out_and_is_kept_in_the_profile(
+    tmp_path: Path,
+) -> None:
+    _session(tmp_path, Room(), CHOICE)  # calibrated, pause word "stoplicht"
+    room = Room()
+    room.wait_from = 0
+    room.gate.set()
+    live = LiveSession(
+        Settings(), source=room, voice=room, profiles=tmp_path, recognizer=SaysPauseWord("rood", 5.0)
+    )
+    worker = threading.Thread(target=live.run, args=(Choice(**{**CHOICE.__dict__, "pause_word": "rood"}),))
+    worker.start()
+    seen = []
+    while (event := live.events.get(timeout=60)) is not None:
+        seen.append(event)
+        if event.type == "phase" and event.data["protocol"] == "time-out":
+            live.send("stop")
+            live.send("stop")
+    worker.join(timeout=60)
+    assert any(e.type == "phase" and e.data["protocol"] == "time-out" for e in seen)
+    saved = load_profile("Anna", "Bram", tmp_path)
+    assert saved is not None and saved.pause_word == "rood"

@@ -131,6 +131,8 @@ class LiveSession:
         if profile is None:
             profile = self._calibrate(frames, choice)
             save_profile(profile, self.profiles)
+        elif profile.pause_word != choice.pause_word:  # chosen anew at the start: kept for next time
+            save_profile(dataclasses.replace(profile, pause_word=choice.pause_word), self.profiles)
         pipeline = Pipeline(
             settings,
             recognizer=self.recognizer,
