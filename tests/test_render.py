@@ -44,11 +44,11 @@ def test_clock_is_minutes_and_tenths() -> None:
 
 
 def test_the_calibration_reads_as_dutch_lines() -> None:
-    calibration = ev.CALIBRATION
-    room = render(Event(calibration, 3.0, {"step": "room", "noise_db": -61.2}))
-    anna = render(Event(calibration, 9.0, {"step": "a", "name": "Anna", "baseline_db": -27.4, "calm_wps": None}))
-    bram = render(Event(calibration, 20.0, {"step": "b", "name": "Bram", "baseline_db": None, "calm_wps": None}))
+    cal = ev.CALIBRATION
+    room = render(Event(cal, 3.0, {"step": "room", "noise_db": -61.2}))
+    anna = render(Event(cal, 9.0, {"step": "a", "name": "Anna", "baseline_db": -27.4, "calm_wps": None}))
+    bram = render(Event(cal, 20.0, {"step": "b", "name": "Bram", "baseline_db": None, "calm_wps": None}))
     assert "kamer" in room and "-61" in room
     assert "Anna rustig op -27.4 dBFS" in anna
     assert "Bram niet goed gehoord" in bram
-    assert "kalibratie klaar" in render(Event(calibration, 21.0, {"step": "done"}))
+    assert "kalibratie klaar" in render(Event(cal, 21.0, {"step": "done"}))
