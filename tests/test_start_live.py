@@ -141,6 +141,12 @@ def test_a_saved_profile_is_reused_and_its_calm_levels_are_the_meters_marks(tmp_
     assert "kalibratie_begin" not in room.asked
     phases = [e.data["phase"] for e in events if e.type == "phase"]
     assert phases[0] == "welkom" and "waardering-eerste" in phases  # q: the closing, not an abrupt end
+    saved = load_profile("Anna", "Bram", tmp_path)
+    assert saved is not None and saved.partner_a.baseline_db is not None and saved.partner_b.baseline_db
+    marks = [e.data["calm_db"] for e in events if e.type == LEVEL]
+    # The meter's calm mark while both are addressed: the room's calm level, between the two.
+    room = (saved.partner_a.baseline_db + saved.partner_b.baseline_db) / 2
+    assert any(m is not None and abs(m - room) < 1e-6 for m in marks), marks[:5]
 
 
 def test_q_during_the_calibration_stops_before_the_session(tmp_path: Path) -> None:

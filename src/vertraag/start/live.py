@@ -139,8 +139,15 @@ class LiveSession:
             word_detector=self.word_detector,
             speech_probability=self.speech_probability,
         )
-        for key, partner in (("a", profile.partner_a), ("b", profile.partner_b)):
+        partners = (profile.partner_a, profile.partner_b)
+        for key, partner in zip(("a", "b"), partners, strict=True):
             pipeline.calibrate_talker(key, baseline_db=partner.baseline_db, calm_wps=partner.calm_wps)
+        # Both at once, or the free protocol: one calm level for the room, between the two.
+        pipeline.calibrate_talker(
+            None,
+            baseline_db=_mean([p.baseline_db for p in partners]),
+            calm_wps=_mean([p.calm_wps for p in partners]),
+        )
         self._pipeline = pipeline
         runner = SessionRunner(
             pipeline, config, self.voice, tail_s=settings.session.half_duplex_tail_ms / 1000.0,
@@ -204,6 +211,11 @@ class LiveSession:
 
     def _emit(self, event: Event) -> None:
         self.events.put(event)
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 def with_choice(settings: Settings, choice: Choice) -> Settings:
