@@ -17,6 +17,9 @@ from vertraag.config import Settings
 from vertraag.events import CALIBRATION, Event
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
 from vertraag.session.protocol import Breath
+from vertraag.session.voice import SpeakerVoice
+from vertraag.speak.errors import PlaybackUnavailable
+from vertraag.speak.speaker import Speaker
 from vertraag.start.live import LEVEL, Choice, LiveSession
 from vertraag.start.profile import load_profile, profile_path
 
@@ -200,3 +203,40 @@ def test_the_pause_word_chosen_at_the_start_starts_a_time_out_and_is_kept_in_the
     assert any(e.type == "phase" and e.data["protocol"] == "time-out" for e in seen)
     saved = load_profile("Anna", "Bram", tmp_path)
     assert saved is not None and saved.pause_word == "rood"
+
+
+class GoneSpeaker:
+    """A loudspeaker that is not there (pulled out): every sound fails."""
+
+    busy = False
+
+    def play(self, sound: object) -> None:
+        raise PlaybackUnavailable("Geen luidspreker gevonden.")
+
+    def stop(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def test_without_a_speaker_the_prompts_are_text_only_and_the_session_goes_on(tmp_path: Path) -> None:
+    room = Room()
+    room.wait_from = 0
+    room.gate.set()
+    _session(tmp_path, Room(), CHOICE)  # calibrated
+    speaker = Speaker(renderer=None, player=GoneSpeaker())
+    live = LiveSession(Settings(), source=room, voice=SpeakerVoice(speaker), profiles=tmp_path)
+    choice = Choice(**{**CHOICE.__dict__, "protocol": "vertraag"})
+    worker = threading.Thread(target=live.run, args=(choice,))
+    worker.start()
+    phases = []
+    while (event := live.events.get(timeout=60)) is not None:
+        if event.type == "phase":
+            phases.append(event.data["phase"])
+            if event.data["phase"] == "spreken":
+                live.send("stop")
+                live.send("stop")
+    worker.join(timeout=60)
+    assert not speaker.can_play
+    assert phases[:3] == ["welkom", "ademen", "spreken"]  # the welcome and the breath were shown, then on
