@@ -240,3 +240,38 @@ def test_without_a_speaker_the_prompts_are_text_only_and_the_session_goes_on(tmp
     worker.join(timeout=60)
     assert not speaker.can_play
     assert phases[:3] == ["welkom", "ademen", "spreken"]  # the welcome and the breath were shown, then on
+
+
+class WordsAtTheEnd:
+    """A recogniser that reports, for each sentence, ten words spoken over four seconds (2.5 words/s)."""
+
+    WORDS, SPAN_S = 10, 4.0
+
+    def accept(self, frame: Frame, *, is_speech: bool) -> list[RecognizerEvent]:
+        return []
+
+    def finish(self) -> list[RecognizerEvent]:
+        step = self.SPAN_S / self.WORDS
+        words = tuple(Word(f"w{i}", i * step, (i + 1) * step) for i in range(self.WORDS))
+        return [Utterance(" ".join(w.text for w in words), 0.0, self.SPAN_S, words)]
+
+    def close(self) -> None:
+        return None
+
+
+def test_with_a_recogniser_the_calibration_also_sets_the_calm_speaking_rate(tmp_path: Path) -> None:
+    room = Room()
+    live = LiveSession(Settings(), source=room, voice=room, profiles=tmp_path, recognizer=WordsAtTheEnd())
+    worker = threading.Thread(target=live.run, args=(CHOICE,))
+    worker.start()
+    steps = []
+    while (event := live.events.get(timeout=60)) is not None:
+        if event.type == CALIBRATION:
+            steps.append(event.data)
+            if event.data["step"] == "done":
+                live.send("stop")
+                room.gate.set()
+    worker.join(timeout=60)
+    assert [s["calm_wps"] for s in steps if s["step"] in ("a", "b")] == [2.5, 2.5]
+    saved = load_profile("Anna", "Bram", tmp_path)
+    assert saved is not None and saved.partner_b.calm_wps == 2.5
