@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -26,12 +26,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Digits, Footer, Input, Label, Select, Static
 
 from vertraag.display.meter import meter
-from vertraag.display.model import CALIBRATING, MIC_LOST, ScreenModel
-from vertraag.events import Event
+from vertraag.display.model import CALIBRATING, MIC_LOST, ScreenModel, SessionLike
 from vertraag.phrases import language_dir, load_toml, screen_text
 from vertraag.session.protocol import protocol_names
 from vertraag.start.live import Choice
-from vertraag.start.profile import Profile
 
 POLL_S = 0.05  # how often the screen takes new events: quicker than the eye, cheap
 CLOSE_AFTER_S = 2.0  # the last screen stays this long after the session ended, then the app exits
@@ -54,18 +52,6 @@ Screen { background: #1e2a2f; color: #d8e2dc; }
 #setup Label { margin-top: 1; color: #a9cbb7; }
 #start { margin-top: 1; }
 """
-
-
-class SessionLike(Protocol):
-    """What the display needs of the live session (start/live.py `LiveSession`, or a fake in tests)."""
-
-    events: queue.Queue[Event | None]
-
-    def send(self, command: str) -> None: ...
-
-    def profile_for(self, name_a: str, name_b: str) -> Profile | None: ...
-
-    def run(self, choice: Choice) -> None: ...
 
 
 class SetupScreen(Screen[Choice]):

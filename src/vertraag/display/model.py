@@ -6,17 +6,32 @@ wall clock run together); everything else is the last value seen.
 
 from __future__ import annotations
 
+import queue
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from vertraag import events as ev
 from vertraag.events import CALIBRATION, Event
-from vertraag.start.live import ERROR, LEVEL
+from vertraag.start.live import ERROR, LEVEL, Choice
+from vertraag.start.profile import Profile
 
 # Counted on screen ("counts so far"): what vertraag noticed, by kind.
 RAISED, WORDS, RATE, PROMPTS = "raised_voice", "words", "speech_rate", "prompts"
 PAUSE_PROMPT, RESUME_PROMPTS = "pauze", ("verder", "timeout_geannuleerd")
 MIC_LOST_PROMPT, MIC_BACK_PROMPT = "microfoon_weg", "microfoon_terug"
 CALIBRATING, MIC_LOST = "calibrating", "mic_lost"  # status keys (messages.toml [screen])
+
+
+class SessionLike(Protocol):
+    """What the display needs of the live session (start/live.py `LiveSession`, or a fake in tests)."""
+
+    events: queue.Queue[Event | None]
+
+    def send(self, command: str) -> None: ...
+
+    def profile_for(self, name_a: str, name_b: str) -> Profile | None: ...
+
+    def run(self, choice: Choice) -> None: ...
 
 
 @dataclass

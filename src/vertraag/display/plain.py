@@ -11,8 +11,7 @@ import threading
 from typing import TextIO
 
 from vertraag import events as ev
-from vertraag.display.app import SessionLike
-from vertraag.display.model import ScreenModel
+from vertraag.display.model import ScreenModel, SessionLike
 from vertraag.render import render
 from vertraag.start.live import LEVEL, Choice
 

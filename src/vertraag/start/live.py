@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vertraag import events as ev
-from vertraag.audio.frames import Frame
+from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings
 from vertraag.detect.words import WordDetector
@@ -180,7 +180,8 @@ class LiveSession:
             count += 1
             if frame.t_end >= next_t:
                 level = max(MIN_DBFS, 10.0 * math.log10(power / count)) if power > 0 else MIN_DBFS
-                self._emit(self._level(frame.t_end, level))
+                base = (self._base or 0) / SAMPLE_RATE  # in session time once the session runs
+                self._emit(self._level(frame.t_end - base, level))
                 power, count, next_t = 0.0, 0, frame.t_end + LEVEL_EVERY_S
             yield frame
 
