@@ -82,7 +82,9 @@ def start_command(args: argparse.Namespace) -> int:
             app = VertraagApp(live, defaults)
             app.run()
         model = app.model
-        if app.choice is None:
+        if app.choice is None:  # closed from the form: the session never ran, so nothing closed the devices
+            live.source.close()
+            live.voice.close()
             print(message("start_stopped"), file=sys.stderr)
             return 0
         if model.ended is not None:
