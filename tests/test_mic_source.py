@@ -28,7 +28,11 @@ TAIL_SECONDS = 1.0  # keep listening after the clip: playback and capture each a
 MIN_CORRELATION = 0.8
 MIN_RISE_DB = 20.0  # speech against digital silence: far more than this in practice
 LOST_WITHIN_S = 5.0  # generous: the user should hear about a lost microphone in seconds, not never
-PRIVATE_SETTLE_S = "0.5"  # the throw-away server need not settle: MicSource waits for its first block
+PRIVATE_SETTLE_S = "0.5"
+SMALL_QUEUE_S = 0.2  # room for a few blocks only
+SLOW_PIPELINE_S = 0.1  # per 32 ms frame: a pipeline three times slower than real time
+BEHIND_FOR_S = 3.0
+REPORT_EVERY_S = 1.0  # the throw-away server need not settle: MicSource waits for its first block
 
 pytestmark = pytest.mark.sound
 
@@ -155,6 +159,25 @@ def test_lost_server_raises_mic_lost_and_reopen_recovers(sound_card: dict[str, s
         vsound("stop", env=private)
         os.environ.update(sound_card)
         _reinit_portaudio()
+
+
+def test_lost_audio_is_reported_counted_not_per_block(sound_card: dict[str, str]) -> None:
+    """A pipeline that falls behind a tiny queue loses blocks: told as counts, a few times, not per block."""
+    problems: list[str] = []
+    mic = MicSource(queue_seconds=SMALL_QUEUE_S, on_problem=problems.append, report_every_s=REPORT_EVERY_S)
+    started = time.monotonic()
+    try:
+        for _ in mic.frames():
+            time.sleep(SLOW_PIPELINE_S)  # far slower than real time: the queue fills up
+            if time.monotonic() - started > BEHIND_FOR_S:
+                break
+    finally:
+        mic.close()
+    assert mic.dropped_blocks > len(problems) >= 1
+    assert len(problems) <= BEHIND_FOR_S / REPORT_EVERY_S + 1
+    assert "blok(ken) weggegooid" in problems[0]
+    reported = sum(int(p.split(" blok(ken)")[0].rsplit(" ", 1)[1]) for p in problems)
+    assert reported <= mic.dropped_blocks
 
 
 def test_importing_vertraag_does_not_need_portaudio() -> None:

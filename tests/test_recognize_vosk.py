@@ -18,6 +18,7 @@ from tests.audio_gen import Audio, blocks, concat_with_silence, espeak_nl, silen
 from vertraag.audio.frames import SAMPLE_RATE, Framer
 from vertraag.config import RecognizerSettings
 from vertraag.errors import UserError
+from vertraag.models import store
 from vertraag.recognize.base import Partial, Recognizer, RecognizerEvent, Utterance
 from vertraag.recognize.factory import create_recognizer
 from vertraag.recognize.vosk_engine import VoskRecognizer
@@ -159,3 +160,17 @@ def test_block_size_and_threading_do_not_change_the_words(vosk_ko_model_dir: Pat
     assert len(reference) >= 3
     assert words(create_recognizer(settings, vosk_ko_model_dir), 160) == reference
     assert words(create_recognizer(settings, vosk_ko_model_dir, threaded=True), 4000) == reference
+
+
+def test_the_engine_and_the_model_store_agree_on_what_a_vosk_model_is(
+    tmp_path: Path, vosk_ko_model_dir: Path
+) -> None:
+    """One definition (models/store.py): what the store calls incomplete, the engine refuses, saying why."""
+    assert store.vosk_problems(vosk_ko_model_dir) == []
+    (tmp_path / "am").mkdir()
+    (tmp_path / "am" / "final.mdl").write_bytes(b"\0" * 64)
+    missing = store.vosk_problems(tmp_path)
+    assert "conf/model.conf" in missing
+    with pytest.raises(UserError) as caught:
+        VoskRecognizer(tmp_path)
+    assert all(name in caught.value.message for name in missing)

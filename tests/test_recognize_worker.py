@@ -11,7 +11,7 @@ import pytest
 from tests.audio_gen import white_noise
 from vertraag.audio.frames import Frame, frames_from_blocks
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
-from vertraag.recognize.worker import RecognizerWorker
+from vertraag.recognize.worker import RecognizerGone, RecognizerWorker
 
 FRAMES_PER_UTTERANCE = 10  # the fake engine reports one utterance per this many frames
 DECODE_DELAY_S = 0.002  # the fake engine's work per frame: far slower than feeding it
@@ -97,3 +97,29 @@ def test_an_engine_failure_reaches_the_caller() -> None:
             worker.accept(frame, is_speech=True)
         worker.finish()
     worker.close()
+
+
+FAILS_AT_ONCE_S = 1.0  # far below the worker's 10 s join timeout
+
+
+def test_finish_on_a_dead_thread_fails_at_once() -> None:
+    """The engine failed while nobody was calling: finish() says so at once, not after the join timeout."""
+    worker = RecognizerWorker(SlowEngine(fail_at=0))
+    worker.accept(frames()[0], is_speech=True)
+    deadline = time.monotonic() + FAILS_AT_ONCE_S
+    while worker.backlog_frames and time.monotonic() < deadline:  # let the engine take it and fail
+        time.sleep(DECODE_DELAY_S)
+    time.sleep(DECODE_DELAY_S * 5)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="engine broke"):
+        worker.finish()
+    assert time.monotonic() - started < FAILS_AT_ONCE_S
+
+
+def test_finish_after_close_fails_at_once() -> None:
+    worker = RecognizerWorker(SlowEngine())
+    worker.close()
+    started = time.monotonic()
+    with pytest.raises(RecognizerGone):
+        worker.finish()
+    assert time.monotonic() - started < FAILS_AT_ONCE_S

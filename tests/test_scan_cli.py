@@ -44,7 +44,8 @@ def test_one_object_per_line_in_input_order_with_i_messages() -> None:
         ["command"],
         [],
     ]
-    assert set(records[2]["findings"][0]) == {"category", "match", "start", "end", "reframe"}
+    assert set(records[2]["findings"][0]) == {"category", "match", "start", "end", "reframe", "rule"}
+    assert records[0]["findings"][0]["rule"] == "attack-you-are"
 
 
 def test_sentences_as_arguments() -> None:
@@ -66,3 +67,19 @@ def test_a_one_megabyte_line_ends() -> None:
     assert len(records) == 2
     assert {"absolute", "attack"} <= {f["category"] for f in records[0]["findings"]}
     assert [f["category"] for f in records[1]["findings"]] == ["command"]
+
+
+def test_explain_names_the_rule_its_file_and_the_words() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "vertraag", "scan", "--explain",
+         "je bent te dom", "ik pak morgen mijn koffers", "het regent"],
+        capture_output=True,
+        timeout=HANG_GUARD_S,
+        check=True,
+    )  # fmt: skip
+    out = done.stdout.decode("utf-8").splitlines()
+    assert out[0] == "je bent te dom"
+    assert out[1].startswith('  attack: "je bent te dom" <- regel attack-you-are in rules-attack.toml')
+    assert out[2] == "ik pak morgen mijn koffers"
+    assert "regel threat-packing in rules-threat.toml" in out[3] and '"pak morgen mijn koffers"' in out[3]
+    assert out[4:] == ["het regent", "  (niets gevonden)"]

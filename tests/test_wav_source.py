@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import time
 import wave
@@ -14,6 +13,7 @@ import numpy.typing as npt
 import pytest
 import soundfile as sf
 
+from tests.unprivileged import run_as_nobody, shared_dir
 from vertraag.audio.frames import FRAME_SAMPLES, FRAME_SECONDS, SAMPLE_RATE, Frame
 from vertraag.audio.wav_source import WavSource
 from vertraag.errors import EXIT_OK, EXIT_USER_ERROR, NothingToReport, UserError
@@ -214,10 +214,24 @@ def test_empty_wav_has_nothing_to_report(tmp_path: Path) -> None:
     assert caught.value.message == f"Het bestand {path} bevat geen geluid."
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file_says_so(tmp_path: Path) -> None:
-    path = tmp_path / "private.wav"
-    sf.write(path, tone(SAMPLE_RATE, 1), SAMPLE_RATE)
-    path.chmod(0)
-    with pytest.raises(UserError, match="kan niet gelezen worden"):
-        WavSource(path)
+READ_AS_NOBODY = """
+import sys
+from vertraag.audio.wav_source import WavSource
+from vertraag.errors import UserError
+try:
+    WavSource(sys.argv[1])
+except UserError as exc:
+    print(exc.message)
+"""
+
+
+def test_unreadable_file_says_so() -> None:
+    """Root reads any file: the check runs as an unprivileged user (tests/unprivileged.py): no skip."""
+    with shared_dir() as folder:
+        path = folder / "private.wav"
+        sf.write(path, tone(SAMPLE_RATE, 1), SAMPLE_RATE)
+        path.chmod(0)
+        done = run_as_nobody(READ_AS_NOBODY, str(path), workdir=folder)
+    assert done.returncode == 0, done.stderr
+    assert f"Het bestand {path} kan niet gelezen worden" in done.stdout
+    assert "controleer de rechten" in done.stdout

@@ -111,6 +111,9 @@ def score(detector: WordDetector, lines: list[Line]) -> Score:
 # stretched to 'alles', the partner's things put out, a moment held up ('denk maar aan die keer'), short
 # dismissals, the reproach handed back; a third person's habit kept calm; '... klaar' without the comma);
 # it is now a TUNING set too. Blind set G is the untouched one: never tune on it (tests/data/README.md).
+# Round 7 (issue 11) tuned on no labelled set: lemmas (=word), general rules for the sentences a new user met,
+# the role files dissolved into the per-category files, copied examples rewritten; then blind set H was
+# scored once (test_blind_set_h_scored_once below).
 # Every set the detector is tuned on, listed once in tests/data/tuning-sets.txt (also read by the benchmark).
 TUNING_SETS = [
     line.strip()
@@ -149,12 +152,18 @@ def test_quality_bar_on_formerly_blind_sets(
     assert result.micro_f1 >= BLIND_MIN_MICRO_F1, result.table
 
 
+# Read prompts whose words are an argument line in themselves: read aloud they are calm, but the detector
+# judges words, not intent, and a couple saying them to each other would be nudged (issue 11: a 'te ... om te'
+# exception built for this prompt hid "je bent te lui om af te wassen").
+PROMPTS_THAT_ARE_ARGUMENT_LINES = {"Je bent gewoon te lui om te werken!": {"attack"}}
+
+
 def test_read_prompts_of_the_speech_corpus_get_no_nudge(detector: WordDetector) -> None:
     manifest = (DATA / "speech-nl" / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]
     transcripts = {row.split("\t")[3] for row in manifest}
     assert len(transcripts) >= 40
-    nudged = {t: [f.match for f in detector.nudges(detector.find(t))] for t in transcripts}
-    assert {t: m for t, m in nudged.items() if m} == {}
+    nudged = {t: {f.category for f in detector.nudges(detector.find(t))} for t in transcripts}
+    assert {t: m for t, m in nudged.items() if m} == PROMPTS_THAT_ARE_ARGUMENT_LINES
 
 
 def test_vosk_style_text_gets_the_same_categories_as_whisper_style(detector: WordDetector) -> None:
@@ -169,3 +178,46 @@ def test_vosk_style_text_gets_the_same_categories_as_whisper_style(detector: Wor
         vosk = re.sub(r"[^\w\s']", " ", text).lower()
         original = {f.category for f in detector.find(text)}
         assert {f.category for f in detector.find(vosk)} == original, text
+
+
+MIN_PUNCTUATION_FREE_AGREEMENT = 0.95  # issue 11: Vosk gives lowercase words without any punctuation
+# All but letters, digits, spaces and an apostrophe inside a word (Vosk writes "zo'n", "m'n" as words).
+_PUNCTUATION = re.compile(r"[^\w\s']|(?<!\w)'|'(?!\w)")
+
+
+def as_vosk_gives_it(text: str) -> str:
+    """Lowercase, no punctuation: the clause and sentence boundaries of commas and stops are lost."""
+    return " ".join(_PUNCTUATION.sub(" ", text).lower().split())
+
+
+@pytest.mark.parametrize("name", TUNING_SETS)
+def test_every_tuning_set_without_punctuation_gets_the_same_categories(
+    detector: WordDetector, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = read_labelled(DATA / name)
+    differ = []
+    for line in lines:
+        punctuated = {f.category for f in detector.nudges(detector.find(line.text))}
+        bare = {f.category for f in detector.nudges(detector.find(as_vosk_gives_it(line.text)))}
+        if punctuated != bare:
+            differ.append(f"{line.text!r}: {sorted(punctuated)} -> {sorted(bare)}")
+    agreement = 1 - len(differ) / len(lines)
+    with capsys.disabled():
+        print(f"\n{name} without punctuation: same categories on {agreement:.1%} of {len(lines)} lines")
+    assert agreement >= MIN_PUNCTUATION_FREE_AGREEMENT, differ
+
+
+# Blind set H (utterances-blind-h.tsv) was written by a separate session that never saw the rules, after
+# round 7 (issue 11), and scored ONCE when round 7 was finished and committed: the figure is in README.md and
+# tests/data/README.md. It is a measure, never a tuning set: not listed in tuning-sets.txt, and this test
+# prints its score without a bar, so that nobody is tempted to tune until it passes.
+BLIND_H = DATA / "utterances-blind-h.tsv"
+
+
+@pytest.mark.skipif(not BLIND_H.exists(), reason="blind set H not (yet) in tests/data")
+def test_blind_set_h_scored_once(detector: WordDetector, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = read_labelled(BLIND_H)
+    result = score(detector, lines)
+    with capsys.disabled():
+        print(f"\n{BLIND_H.name} (BLIND: a measure, never tuned on)\n{result.table}")
+    assert len(lines) >= 50

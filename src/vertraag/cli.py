@@ -10,17 +10,23 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from vertraag import __version__, cli_devices, cli_model, cli_run, cli_scan, cli_service, cli_start
-from vertraag.errors import EXIT_USER_ERROR, UserError
-
-EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
+from vertraag.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR, UserError
 
 log = logging.getLogger(__name__)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a wrong flag is one line (with where to find help), like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {message} (zie {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vertraag",
         description="Vertraag: een rustig, gestructureerd gesprek voor twee (offline, in het Nederlands).",
     )
@@ -45,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UserError as exc:
-        print(exc.message, file=sys.stderr)
+        print(" ".join(exc.message.split("\n")), file=sys.stderr)  # one line, whatever it quotes
         return exc.exit_code
     except KeyboardInterrupt:
         print("Gestopt.", file=sys.stderr)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from vertraag import events as ev
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings, load_settings, override
-from vertraag.errors import NothingToReport, UserError
+from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
 from vertraag.phrases import message
 from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
@@ -101,6 +101,7 @@ def run_command(args: argparse.Namespace) -> int:
     show_partials = args.json or args.verbose > 0
     if live and not args.json:
         print(message("listening"), file=sys.stderr)
+    interrupted = False
     frames = source.frames() if recorder is None else recorder.frames(source.frames())
     try:
         for event in runner.run(frames):
@@ -110,7 +111,7 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if args.input is not None:
             raise
-        # Ctrl-C is how a live session ends: not an error.
+        interrupted = True  # Ctrl-C is how a live session ends: the summary follows, then exit code 130
     finally:
         source.close()
         voice.close()
@@ -120,11 +121,13 @@ def run_command(args: argparse.Namespace) -> int:
         write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
     if pipeline.summary.speech_seconds == 0.0:
         name = args.input.name if args.input is not None else "de microfoon"
-        raise NothingToReport(message("no_speech", name=name))
-    if not args.json:
+        if not interrupted:
+            raise NothingToReport(message("no_speech", name=name))
+        print(message("no_speech", name=name), file=sys.stderr)
+    elif not args.json:
         summary = pipeline.summary
         print(message("summary", audio=summary.audio_seconds, speech=summary.speech_seconds), file=sys.stderr)
-    return 0
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -150,7 +153,7 @@ def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[s
     from vertraag.audio.mic_source import MicLost, MicSource
     from vertraag.audio.reconnect import ReconnectingSource
 
-    mic = MicSource(device=settings.audio.device, block_ms=settings.audio.block_ms)
+    mic = MicSource(device=settings.audio.device, block_ms=settings.audio.block_ms, on_problem=emit)
     return ReconnectingSource(mic, lost=MicLost, on_problem=emit)
 
 

@@ -3,8 +3,13 @@
     echo "je luistert ook nooit" | vertraag scan
     vertraag scan "je bent lui" "ik hou van je"
 
-Each input line gives `{"text": ..., "findings": [{"category", "match", "start", "end", "reframe"}]}`, in
-input order, i_message findings included. Any bytes are accepted: invalid UTF-8 is replaced, not fatal.
+Each input line gives `{"text": ..., "findings": [{"category", "match", "start", "end", "reframe", "rule"}]}`,
+in input order, i_message findings included. Any bytes are accepted: invalid UTF-8 is replaced, not fatal.
+
+    vertraag scan --explain "je bent te dom"
+
+prints readable lines instead: per finding the category, the words it matched, the rule's id, its file in
+phrases/nl/ and the pattern that matched: why a sentence was nudged, and where to change that.
 """
 
 from __future__ import annotations
@@ -32,13 +37,18 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("text", nargs="*", help="zinnen om te bekijken; zonder zinnen leest scan van stdin")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="leesbaar in plaats van JSON: per vondst de regel, het bestand en de woorden waarop hij paste",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     detector = WordDetector.load()
     lines = (_clean(text) for text in args.text) if args.text else _stdin_lines(sys.stdin.buffer)
-    write(detector, lines, sys.stdout.buffer)
+    (explain if args.explain else write)(detector, lines, sys.stdout.buffer)
     return EXIT_OK
 
 
@@ -50,6 +60,15 @@ def write(detector: WordDetector, lines: Iterable[str], out: BinaryIO) -> None:
         out.flush()
 
 
+def explain(detector: WordDetector, lines: Iterable[str], out: BinaryIO) -> None:
+    """Per line: the text, then one indented line per finding (or "(niets gevonden)")."""
+    for line in lines:
+        findings = detector.find(line)
+        rows = [line, *(f"  {f.explain()}" for f in findings)] if findings else [line, "  (niets gevonden)"]
+        out.write(("\n".join(rows) + "\n").encode(_ENCODING))
+        out.flush()
+
+
 def _stdin_lines(stream: BinaryIO) -> Iterator[str]:
     for raw in stream:
         yield raw.rstrip(b"\n").rstrip(b"\r").decode(_ENCODING, errors="replace")
@@ -57,4 +76,8 @@ def _stdin_lines(stream: BinaryIO) -> Iterator[str]:
 
 def _clean(text: str) -> str:
     """Command-line arguments may carry undecodable bytes (as surrogates): make them printable."""
-    return text.encode(_ENCODING, errors="surrogateescape").decode(_ENCODING, errors="replace")
+    try:
+        raw = text.encode(_ENCODING, errors="surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte (not from argv, but possible)
+        raw = text.encode(_ENCODING, errors="replace")
+    return raw.decode(_ENCODING, errors="replace")

@@ -2,28 +2,68 @@
 
 Units are in the names (`hold_ms`, `threshold_db`). Every default has its reason beside it. The file is
 `--config PATH`, else `$VERTRAAG_CONFIG`, else `~/.config/vertraag/config.toml` when it exists.
+
+The dataclasses are also the schema: a field's type says what is allowed (the `Annotated` ranges below,
+checked by msgspec; `choices(...)` for a name from a list), and the file, `$VERTRAAG_MODEL` and the flags all
+pass the same check (`config_check.py`), so a new section or key is checked without extra code.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from vertraag.errors import UserError
 
 CONFIG_ENV = "VERTRAAG_CONFIG"
 MODEL_ENV = "VERTRAAG_MODEL"
+CHOICES = "choices"  # field metadata key: a function giving the allowed names (read by config_check)
+
+# What a value may be. Ranges are what still makes sense, not what is wise: the defaults are the wise part.
+Ms = Annotated[int, Meta(ge=0)]  # a duration in milliseconds of audio
+Seconds = Annotated[float, Meta(ge=0)]  # a duration in seconds
+PositiveSeconds = Annotated[int, Meta(gt=0)]  # a phase that exists takes some time
+Count = Annotated[int, Meta(ge=1)]
+Fraction = Annotated[float, Meta(ge=0, le=1)]  # a probability or a correlation
+Rise = Annotated[float, Meta(gt=0, le=60)]  # dB above the calm level; 60 dB louder is beyond any voice
+Margin = Annotated[float, Meta(ge=0, le=60)]  # dB
+Dbfs = Annotated[float, Meta(ge=-120, le=0)]  # a level in dB below digital full scale (16 bit: >= -96)
+Name = Annotated[str, Meta(min_length=1)]
+BlockMs = Annotated[int, Meta(gt=0, le=1000)]  # a sound card block; over a second would make prompts late
+TimeoutMinutes = Annotated[int, Meta(ge=20)]  # calming down after flooding takes at least 20 minutes
+Factor = Annotated[float, Meta(gt=1, le=10)]  # "faster than calm" needs a factor above 1
+WordsPerMinute = Annotated[int, Meta(ge=80, le=300)]  # slower or faster than that is hard to follow
+
+
+def choices(names: Callable[[], Sequence[str]]) -> Any:
+    """A field whose value must be one of `names()` (read when checked, so the list can live elsewhere)."""
+    return {CHOICES: names}
+
+
+def engine_names() -> Sequence[str]:
+    from vertraag.recognize.factory import ENGINES  # the factory imports this module: import when asked
+
+    return ENGINES
+
+
+def protocol_names() -> Sequence[str]:
+    """The protocol files in phrases/nl/protocols/ (the session's list, so there is one)."""
+    from vertraag.session.protocol import protocol_names as names  # imports this module too
+
+    return names()
 
 
 @dataclass(frozen=True)
 class AudioSettings:
-    device: str | None = None  # microphone name (substring) or index; None = the system default
-    output_device: str | None = None  # speaker name (substring) or index; None = the system default
-    block_ms: int = 64  # how much audio the sound card hands over at once; does not change any result
+    device: Name | None = None  # microphone name (substring) or index; None = the system default
+    output_device: Name | None = None  # speaker name (substring) or index; None = the system default
+    block_ms: BlockMs = 64  # how much audio the sound card hands over at once; does not change any result
 
 
 @dataclass(frozen=True)
@@ -31,43 +71,44 @@ class VadSettings:
     # Silero speech probability above which a frame counts as speech. Silero's own default is 0.5, but right
     # after speech its memory scores a following bang, pan or music 0.5-0.9; voiced speech frames score >= 0.9
     # (measured: 94-99% of them on the real clips), and the pauses between words are bridged by stop_ms.
-    speech_threshold: float = 0.9
+    speech_threshold: Fraction = 0.9
     # Speech must hold this long before `speech_start`: a clap or a bang is over sooner.
-    start_ms: int = 160
+    start_ms: Ms = 160
     # Silence must hold this long before `speech_end`: the pauses between words are shorter.
-    stop_ms: int = 600
+    stop_ms: Ms = 600
     # A speech frame must also be voiced: its best normalised autocorrelation at a pitch of 60-400 Hz
     # reaches this. Measured: vowels 0.8-0.9, running water and white noise <= 0.25, pink noise <= 0.5.
     # Silero alone keeps saying "speech" over noise that follows speech directly (its memory of the voice).
-    min_voicing: float = 0.5
+    min_voicing: Fraction = 0.5
 
 
 @dataclass(frozen=True)
 class RaisedVoiceSettings:
     # Rise above the calm baseline that counts as raised. Calm speech wanders ~±3 dB (measured: smoothed
     # espeak and real speech at most +2.7 dB over its median); shouting is +10 dB or more.
-    threshold_db: float = 6.0
+    threshold_db: Rise = 6.0
     # The rise must hold this long (audio time) before we say anything: one emphatic word is not a
     # raised voice.
-    hold_ms: int = 1500
+    hold_ms: Ms = 1500
     # Once raised, the level must fall this far below the threshold before a new rise can start.
-    hysteresis_db: float = 2.0
+    hysteresis_db: Margin = 2.0
     # After an event, stay quiet this long: nagging makes a fight worse.
-    cooldown_ms: int = 20_000
+    cooldown_ms: Ms = 20_000
     # The calm level in dBFS, if known (calibration); None = learn it from the first seconds of speech.
-    baseline_db: float | None = None
+    baseline_db: Dbfs | None = None
     # How much speech to learn the baseline from when it is not given.
-    calibration_ms: int = 4000
+    calibration_ms: Ms = 4000
     # Silence shorter than this (a breath between shouted sentences) does not break a rise being held;
     # a longer one does, and also lets a new rise count as new.
-    max_pause_ms: int = 1000
+    max_pause_ms: Ms = 1000
 
 
 @dataclass(frozen=True)
 class RecognizerSettings:
-    engine: str = "vosk"  # "vosk" (default, streaming) | "whisper" (extra `whisper`) | "none"
-    model: str | None = None  # a model directory or name; None = the default Dutch model for the engine
-    partial_interval_ms: int = 500  # at most one `partial` event this often (audio time)
+    # "vosk" (default, streaming) | "whisper" (extra `whisper`) | "none"
+    engine: str = field(default="vosk", metadata=choices(engine_names))
+    model: Name | None = None  # a model directory or name; None = the default Dutch model for the engine
+    partial_interval_ms: Ms = 500  # at most one `partial` event this often (audio time)
 
 
 @dataclass(frozen=True)
@@ -76,15 +117,15 @@ class ProtocolSettings:
 
     # vrij | vertraag | spreker-luisteraar | time-out (phrases/nl/protocols/). None: `vertraag` live,
     # `vrij` for a recording (a recording has no one to guide).
-    name: str | None = None
-    partner_a: str = "partner een"  # who starts; spoken in the prompts, so write names as they sound
-    partner_b: str = "partner twee"
-    turn_seconds: int | None = None  # the speaker's turn (vertraag: 120 s)
-    mirror_seconds: int | None = None  # the listener's mirroring (vertraag: 60 s)
-    rounds: int | None = None  # how often each partner is the speaker
+    name: Name | None = field(default=None, metadata=choices(protocol_names))
+    partner_a: Name = "partner een"  # who starts; spoken in the prompts, so write names as they sound
+    partner_b: Name = "partner twee"
+    turn_seconds: PositiveSeconds | None = None  # the speaker's turn (vertraag: 120 s)
+    mirror_seconds: PositiveSeconds | None = None  # the listener's mirroring (vertraag: 60 s)
+    rounds: Count | None = None  # how often each partner is the speaker
     breathing: bool | None = None  # the optional paced breath after the welcome
-    timeout_minutes: int | None = None  # the time-out's break; never below 20 (flooding needs that long)
-    pause_word: str = "time-out"  # said by either partner, it starts a time-out (named in the welcome)
+    timeout_minutes: TimeoutMinutes | None = None  # the time-out's break; >= 20 (flooding needs that long)
+    pause_word: Name = "time-out"  # said by either partner, it starts a time-out (named in the welcome)
 
 
 @dataclass(frozen=True)
@@ -92,24 +133,24 @@ class SessionSettings:
     """When vertraag steps in. Sparse on purpose: a prompt that nags makes a fight worse."""
 
     # At most one intervention this often (audio time). Live feedback: sparse cues help, a stream annoys.
-    min_gap_s: float = 20.0
+    min_gap_s: Seconds = 20.0
     # Silence that counts as a pause in speech, when a word prompt may be spoken (never mid-sentence).
-    pause_ms: int = 700
+    pause_ms: Ms = 700
     # A finding not spoken within this long of its utterance is stale and dropped (the moment has passed).
-    stale_after_s: float = 15.0
+    stale_after_s: Seconds = 15.0
     # When a phase's time is up, wait at most this long for a pause in speech before moving on.
-    phase_end_grace_s: float = 4.0
+    phase_end_grace_s: Seconds = 4.0
     # Half-duplex: after vertraag's own voice, keep the microphone deaf this much longer (echo, room tail).
-    half_duplex_tail_ms: int = 500
+    half_duplex_tail_ms: Ms = 500
     # Escalation: this many raised voices or threats within escalation_window_s -> propose a time-out.
-    escalation_count: int = 3
-    escalation_window_s: float = 300.0
+    escalation_count: Count = 3
+    escalation_window_s: Seconds = 300.0
     # After proposing a time-out: start it when nobody objects ("verder") within this long.
-    timeout_accept_s: float = 8.0
+    timeout_accept_s: Seconds = 8.0
     # Gentle first: a second intervention within this long gets the firmer wording.
-    firm_window_s: float = 180.0
+    firm_window_s: Seconds = 180.0
     # An I-message is acknowledged now and then: at most once per this long.
-    i_message_gap_s: float = 300.0
+    i_message_gap_s: Seconds = 300.0
     # Detectors the session acts on (a therapist can switch them off).
     raised_voice: bool = True
     words: bool = True
@@ -121,21 +162,21 @@ class SpeechRateSettings:
     """Speaking fast: words per second of speech, against the partner's own calm rate."""
 
     # The calm rate is the median of the first utterances with at least min_words, until this much speech.
-    calibration_s: float = 15.0
-    min_words: int = 4  # shorter utterances say little about a rate ("ja", "nee hoor")
+    calibration_s: Seconds = 15.0
+    min_words: Count = 4  # shorter utterances say little about a rate ("ja", "nee hoor")
     # Fast: this many times the calm rate (calm Dutch ~2.5-3 words/s; hurried 4+), ...
-    factor: float = 1.35
+    factor: Factor = 1.35
     # ... held over this much speech (several utterances), not one rushed sentence.
-    hold_s: float = 8.0
-    cooldown_s: float = 60.0
+    hold_s: Seconds = 8.0
+    cooldown_s: Seconds = 60.0
 
 
 @dataclass(frozen=True)
 class VoiceSettings:
     """vertraag's own voice."""
 
-    rate_wpm: int = 140  # calm: espeak-ng speaks 175 words per minute by default
-    folder: str | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's own voice
+    rate_wpm: WordsPerMinute = 140  # calm: espeak-ng speaks 175 words per minute by default
+    folder: Name | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's own voice
 
 
 @dataclass(frozen=True)
@@ -150,9 +191,6 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
 
 
-T = TypeVar("T")
-
-
 def default_config_path() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "vertraag" / "config.toml"
@@ -160,12 +198,13 @@ def default_config_path() -> Path:
 
 def load_settings(path: Path | None = None) -> Settings:
     """Settings from `path` (or the default locations); a broken file is a clear UserError."""
+    from vertraag.config_check import checked
+
     if path is None:
         env = os.environ.get(CONFIG_ENV)
         path = Path(env) if env else default_config_path()
         if not path.exists():
-            settings = Settings()
-            return _with_env(settings)
+            return _with_env(Settings())
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
@@ -173,50 +212,27 @@ def load_settings(path: Path | None = None) -> Settings:
         raise UserError(f"Configuratiebestand niet gevonden: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"Het configuratiebestand {path} is geen geldige TOML: {exc}") from exc
-    except OSError as exc:
-        raise UserError(f"Kan het configuratiebestand {path} niet lezen: {exc.strerror}") from exc
-    return _with_env(_build(Settings, data, where=str(path)))
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "geen UTF-8"
+        raise UserError(f"Kan het configuratiebestand {path} niet lezen: {reason}") from exc
+    return _with_env(checked(data, where=str(path)))
 
 
 def _with_env(settings: Settings) -> Settings:
+    from vertraag.config_check import checked_override
+
     model = os.environ.get(MODEL_ENV)
-    if model:
-        settings = dataclasses.replace(
-            settings, recognizer=dataclasses.replace(settings.recognizer, model=model)
-        )
-    return settings
-
-
-def _build(cls: type[T], data: dict[str, Any], *, where: str) -> T:
-    """Build dataclass `cls` from a TOML table, refusing unknown keys and wrong types with a clear message."""
-    if not isinstance(data, dict):
-        raise UserError(f"{where}: verwacht een tabel, kreeg {type(data).__name__}.")
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in fields:
-            known = ", ".join(sorted(fields))
-            raise UserError(f"{where}: onbekende instelling '{key}' (bekend: {known}).")
-        default = getattr(cls(), key)
-        if dataclasses.is_dataclass(default):
-            values[key] = _build(type(default), value, where=f"{where} [{key}]")
-            continue
-        values[key] = _check_type(key, value, default, where=where)
-    return cls(**values)
-
-
-def _check_type(key: str, value: Any, default: Any, *, where: str) -> Any:
-    if default is None or isinstance(value, type(default)):
-        return value
-    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    raise UserError(f"{where}: '{key}' moet een {type(default).__name__} zijn, niet {value!r}.")
+    if not model:
+        return settings
+    return checked_override(settings, "recognizer", {"model": model}, where=MODEL_ENV)
 
 
 def override(settings: Settings, section: str, **changes: Any) -> Settings:
-    """Settings with some fields of one section replaced (for command-line flags); None means 'not given'."""
+    """Settings with some fields of one section replaced (for command-line flags); None means 'not given'.
+    The new values pass the same check as the file's."""
+    from vertraag.config_check import checked_override
+
     given = {k: v for k, v in changes.items() if v is not None}
     if not given:
         return settings
-    part = dataclasses.replace(getattr(settings, section), **given)
-    return dataclasses.replace(settings, **{section: part})
+    return checked_override(settings, section, given, where="opdrachtregel")

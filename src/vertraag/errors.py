@@ -5,6 +5,7 @@ from __future__ import annotations
 # Exit codes of the command line.
 EXIT_OK = 0
 EXIT_USER_ERROR = 2  # bad input: a missing file, a broken config, no model ...
+EXIT_INTERRUPTED = 130  # stopped with Ctrl-C (the shell's convention), also when that is how a live run ends
 
 
 class UserError(Exception):

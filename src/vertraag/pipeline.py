@@ -1,7 +1,7 @@
 """The listening pipeline: one frame in, the events it causes out.
 
     frame -> level (loudness.py) -> speech activity (vad.py) -> speech loudness -> raised voice (detect/)
-          -> recogniser (recognize/) -> utterance -> word detector (detect/words.py) -> finding events
+          -> recogniser (recognize/) -> utterance -> word detector (detect/words/) -> finding events
                                                   -> speech rate (detect/speech_rate.py)
 
 One microphone cannot tell the partners apart, but the session knows whose turn it is: `set_talker` says
@@ -134,6 +134,7 @@ class Pipeline:
                 utterance.end,
                 {
                     "category": finding.category,
+                    "rule": finding.rule,
                     "match": finding.match,
                     "reframe": finding.reframe,
                     "text": utterance.text,

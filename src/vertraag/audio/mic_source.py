@@ -1,10 +1,12 @@
 """`MicSource`: the microphone, through `sounddevice.InputStream`.
 
 The audio thread only copies each block and puts it on a bounded queue (a full queue counts a dropped block;
-PortAudio's overflow flag is counted too). Everything else - mixing to mono, resampling with soxr when the
-device cannot do 16 kHz, cutting frames, noticing a lost microphone - runs on the thread that reads
-`frames()`. This is the only module that imports sounddevice, and only when a microphone is opened, so
-`import vertraag` works on a machine without PortAudio.
+PortAudio's overflow flag is counted too). Lost audio is reported to `on_problem` as counts: the first loss at
+once, later ones added up over `LOSS_REPORT_S`, never one report per block.
+
+Everything else - mixing to mono, resampling with soxr when the device cannot do 16 kHz, cutting frames,
+noticing a lost microphone - runs on the thread that reads `frames()`. This is the only module that imports
+sounddevice, and only when a microphone is opened, so `import vertraag` works on a machine without PortAudio.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +36,15 @@ LOST_AFTER_S = (
 )
 FIRST_BLOCK_TIMEOUT_S = 5.0  # a freshly opened stream may take longer (an idle PulseAudio sink wakes in 2 s)
 POLL_S = 0.1  # how often `frames()` looks up from the queue to check for close() and a lost device
+LOSS_REPORT_S = 10.0  # lost audio is reported at most this often (wall clock), with what was lost meanwhile
 CAPTURE_DTYPE = "int16"
 MAX_CAPTURE_CHANNELS = 2  # devices that refuse mono are recorded in stereo and averaged
 
 NO_PORTAUDIO = "PortAudio ontbreekt; installeer het met 'sudo apt install libportaudio2' en start opnieuw."
+LOST_AUDIO = (
+    "De microfoon verloor geluid: {overflows} keer te laat gelezen en {dropped} blok(ken) weggegooid "
+    "(de computer liep achter); wat toen gezegd werd, is niet gehoord."
+)
 NO_MICROPHONE = (
     "Geen microfoon gevonden: sluit er een aan of kies er een met --device; 'vertraag devices' toont ze."
 )
@@ -113,6 +120,8 @@ class MicSource:
         block_ms: int = DEFAULT_BLOCK_MS,
         queue_seconds: float = DEFAULT_QUEUE_SECONDS,
         sample_rate: int | None = None,
+        on_problem: Callable[[str], None] | None = None,
+        report_every_s: float = LOSS_REPORT_S,
     ) -> None:
         if block_ms <= 0 or queue_seconds <= 0:
             raise ValueError("block_ms and queue_seconds must be positive")
@@ -123,6 +132,9 @@ class MicSource:
         self._forced_rate = sample_rate  # for tests and odd devices; None = 16 kHz when the device can
         self._counters = _Counters()
         self._reported = (0, 0)
+        self._on_problem = on_problem
+        self._report_every_s = report_every_s
+        self._last_report = -float("inf")  # monotonic time of the last report: the first loss is said at once
         self._framer = Framer()
         self._closed = threading.Event()
         self._capture = self._open()
@@ -198,9 +210,14 @@ class MicSource:
 
     def _log_losses(self) -> None:
         now = (self._counters.overflows, self._counters.dropped_blocks)
-        if now != self._reported:
-            log.warning("microphone lost audio: %d overflow(s), %d dropped block(s) so far", *now)
-            self._reported = now
+        if now == self._reported or time.monotonic() - self._last_report < self._report_every_s:
+            return
+        log.warning("microphone lost audio: %d overflow(s), %d dropped block(s) so far", *now)
+        overflows, dropped = (n - before for n, before in zip(now, self._reported, strict=True))
+        self._reported = now
+        self._last_report = time.monotonic()
+        if self._on_problem is not None:
+            self._on_problem(LOST_AUDIO.format(overflows=overflows, dropped=dropped))
 
 
 class _Capture:

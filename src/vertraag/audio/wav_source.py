@@ -30,6 +30,10 @@ DEFAULT_BLOCK_SAMPLES = 8192  # file samples read at once: ~0.2-1 s of audio, a 
 WAV_CONTAINERS = frozenset({"WAV", "WAVEX", "RF64"})  # libsndfile's names for the RIFF/WAVE family
 RESAMPLE_QUALITY = "HQ"  # soxr's default: flat to 0.1 dB up to 95 % of Nyquist, far beyond what speech needs
 INT16_MIN, INT16_MAX = -32768, 32767
+# A header's sample rate outside these is a broken file, not a recording: below 4 kHz there is no speech to
+# hear (the telephone has 8 kHz), and no sound card records above 384 kHz. A header that claims 1 Hz would
+# otherwise turn 0.1 s of samples into half an hour of "audio".
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 4_000, 384_000
 
 Floats = npt.NDArray[np.float32]
 
@@ -126,6 +130,11 @@ def read_format(path: Path) -> WavFormat:
         )
     if info.frames == 0:
         raise NothingToReport(f"Het bestand {path} bevat geen geluid.")
+    if not MIN_SAMPLE_RATE <= info.samplerate <= MAX_SAMPLE_RATE:
+        raise UserError(
+            f"Het bestand {path} zegt {info.samplerate} Hz; dat kan geen opname zijn (verwacht "
+            f"{MIN_SAMPLE_RATE}-{MAX_SAMPLE_RATE} Hz). Het bestand is waarschijnlijk beschadigd."
+        )
     return WavFormat(
         container=info.format,
         subtype=info.subtype,

@@ -1,13 +1,17 @@
-"""A download progress bar on stderr: redrawn in place on a terminal, a line per step in a log."""
+"""A download progress bar on stderr (tqdm): redrawn in place on a terminal, a line now and then in a log."""
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+from typing import NoReturn, Protocol, TextIO
+
+from tqdm import tqdm
 
 BAR_WIDTH = 30  # characters: fits an 80-column terminal with the figures beside it
-LOG_STEP_PERCENT = 10  # without a terminal, one line per this many percent: a readable log
-LOG_STEP_BYTES = 10_000_000  # ... or per this many bytes when the total size is unknown
+BAR_CHARS = "-#"  # empty, full: plain ASCII, readable in any terminal and log
+LOG_INTERVAL_S = 5.0  # without a terminal, at most one line this often (plus the first and the last)
 BYTES_PER_MB = 1_000_000
+BAR_FORMAT = f"{{desc}} [{{bar:{BAR_WIDTH}}}] {{percentage:3.0f}}% {{n_fmt}}B/{{total_fmt}}B"
+NO_TOTAL_FORMAT = "{desc} {n_fmt}B"  # the server did not say how big the file is
 
 
 class Progress(Protocol):
@@ -28,44 +32,51 @@ NO_PROGRESS: Progress = _NoProgress()
 
 
 class ProgressBar:
-    """Shows `label [#####-----]  45% 18,2/40,4 MB`; only redraws when the shown figure changes."""
+    """tqdm's bar: `label [#####-----]  45% 18.2MB/40.4MB`. Without a terminal each redraw is its own line."""
 
     def __init__(self, stream: TextIO, *, label: str) -> None:
         self._stream = stream
         self._label = label
-        self._live = stream.isatty()
-        self._last_step: int | None = None
+        self._bar: tqdm[NoReturn] | None = None
 
     def update(self, done: int, total: int | None) -> None:
-        step = self._step(done, total)
-        if step == self._last_step:
-            return
-        self._last_step = step
-        line = self._line(done, total)
-        if self._live:
-            self._stream.write("\r" + line)
-        else:
-            self._stream.write(line + "\n")
-        self._stream.flush()
+        if self._bar is None:
+            self._bar = self._open(total)
+        self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
-        if self._live and self._last_step is not None:
-            self._stream.write("\n")
-            self._stream.flush()
+        if self._bar is not None:
+            self._bar.close()
 
-    def _step(self, done: int, total: int | None) -> int:
-        if total:
-            percent = min(100, done * 100 // total)
-            return percent if self._live else percent // LOG_STEP_PERCENT
-        return done // BYTES_PER_MB if self._live else done // LOG_STEP_BYTES
+    def _open(self, total: int | None) -> tqdm[NoReturn]:
+        live = self._stream.isatty()
+        return tqdm(
+            total=total or None,
+            desc=self._label,
+            file=self._stream if live else _Lines(self._stream),
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1000,
+            ascii=BAR_CHARS,
+            bar_format=BAR_FORMAT if total else NO_TOTAL_FORMAT,
+            mininterval=0.1 if live else LOG_INTERVAL_S,
+            leave=True,
+        )
 
-    def _line(self, done: int, total: int | None) -> str:
-        if not total:
-            return f"{self._label} {megabytes(done)} MB"
-        fraction = min(1.0, done / total)
-        filled = round(fraction * BAR_WIDTH)
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        return f"{self._label} [{bar}] {fraction:4.0%} {megabytes(done)}/{megabytes(total)} MB"
+
+class _Lines:
+    """A stream for a log: tqdm's in-place redraws ("\r...") become one line each."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        line = text.replace("\r", "").strip()
+        if line:
+            self._stream.write(line + "\n")
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 def megabytes(n_bytes: int) -> str:

@@ -25,6 +25,7 @@ import vosk
 from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.config import RecognizerSettings
 from vertraag.errors import UserError
+from vertraag.models.store import vosk_problems
 from vertraag.recognize.base import Partial, RecognizerEvent, Utterance, Word
 from vertraag.recognize.hypothesis import HypothesisBuffer
 
@@ -37,9 +38,6 @@ PARTIAL_POLL_MS = 160  # read the partial this often: fine enough for LocalAgree
 DEFAULT_PARTIAL_INTERVAL_MS = RecognizerSettings.partial_interval_ms  # the settings' default, not a copy
 MODEL_CACHE_SIZE = 2  # a free model and, rarely, a second one; each holds ~100 MB
 MS_PER_SECOND = 1000
-
-# What marks a directory as a Vosk model: the acoustic model (new layout `am/`, old layout at the top).
-ACOUSTIC_MODEL_PATHS = ("am/final.mdl", "final.mdl")
 
 
 class VoskRecognizer:
@@ -172,8 +170,9 @@ def _model_dir_problem(path: Path) -> str | None:
         return "dat is geen map"
     if not any(path.iterdir()):
         return "de map is leeg"
-    if not any((path / part).is_file() for part in ACOUSTIC_MODEL_PATHS):
-        return "de map bevat geen Vosk-model (am/final.mdl ontbreekt)"
+    missing = vosk_problems(path)  # the one definition of a Vosk model folder (models/store.py)
+    if missing:
+        return f"de map bevat geen compleet Vosk-model (ontbreekt: {', '.join(missing)})"
     return None
 
 

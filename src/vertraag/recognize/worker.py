@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 BACKLOG_WARN_SECONDS = 5.0  # a backlog this long means decoding is slower than real time; say so
 BACKLOG_WARN_FRAMES = int(BACKLOG_WARN_SECONDS / FRAME_SECONDS)
 JOIN_TIMEOUT_S = 10.0  # close(): how long to wait for a decode in progress before giving up on the thread
+ALIVE_CHECK_S = 0.1  # finish(): how often to look whether the thread is still there while waiting for it
+
+
+class RecognizerGone(RuntimeError):
+    """`finish()` on a worker whose thread has stopped without an engine error (it was closed)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the {name} thread has stopped; nothing more will be decoded")
 
 
 @dataclass(frozen=True)
@@ -75,12 +83,15 @@ class RecognizerWorker:
         return ready
 
     def finish(self) -> list[RecognizerEvent]:
-        """Wait until everything fed so far is decoded and the engine has flushed; return all results."""
+        """Wait until everything fed so far is decoded and the engine has flushed; return all results.
+        A thread that is gone (the engine failed, or the worker was closed) fails at once, without a wait."""
+        self._raise_error()
         request = _Finish()
         self._requests.put(request)
-        while not request.done.wait(timeout=JOIN_TIMEOUT_S):
+        while not request.done.wait(timeout=ALIVE_CHECK_S):
             if not self._thread.is_alive():
-                break
+                self._raise_error()
+                raise RecognizerGone(self._thread.name)
         return self.poll()
 
     def close(self) -> None:

@@ -7,6 +7,8 @@ A pattern is a row of elements separated by spaces, matched against normalised w
 
 - `word`          that word (written with or without accents, any case)
 - `a|b|c`         one of these
+- `=word`         any form of that word, by its lemma (simplemma): `=koffer` matches "koffers", `=liggen`
+                  matches "lag", "ligt", "gelegen"; the word itself and its own lemma count too
 - `word*`         any word starting with "word" (use sparingly: "lui*" would also match "luisteren")
 - `pre*end`       any word starting with "pre" and ending in "end": "ge*d" is a participle ("geschrokken"
                   needs "ge*en"), not "geldwolf"
@@ -27,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from vertraag.detect.words_text import normalise_word
+from vertraag.detect.words.text import is_one_word, lemma, normalise_word
 
 FILLER = "~"
 ANY = "_"
@@ -38,6 +40,7 @@ OPTIONAL = "?"
 PREFIX = "*"
 CLASS = "@"
 ALTERNATIVE = "|"
+LEMMA = "="
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,12 @@ class WordTest:
     exact: frozenset[str]
     prefixes: tuple[str, ...] = ()
     endings: tuple[str, ...] = ()  # per prefix; empty tuple = no ending needed for any prefix
+    lemmas: frozenset[str] = frozenset()  # any word whose lemma is one of these
 
     def accepts(self, word: str) -> bool:
         if word in self.exact:
+            return True
+        if self.lemmas and lemma(word) in self.lemmas:
             return True
         if not self.prefixes or not word.startswith(self.prefixes):
             return False
@@ -72,6 +78,7 @@ class Element:
     excluded: WordTest | None = None  # for NOT: the words this position may not be
     by_first: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict)
     by_prefix: tuple[tuple[str, Phrase], ...] = ()
+    by_lemma: Mapping[str, tuple[Phrase, ...]] = field(default_factory=dict)
 
     def ends(self, words: Sequence[str], p: int, hi: int) -> Iterable[int]:
         """Positions just after each way this element can match words[p:hi]."""
@@ -82,6 +89,11 @@ class Element:
             end = _rest(phrase, words, p, hi)
             if end >= 0:
                 yield end
+        if self.by_lemma:
+            for phrase in self.by_lemma.get(lemma(word), ()):
+                end = _rest(phrase, words, p, hi)
+                if end >= 0:
+                    yield end
         for prefix, phrase in self.by_prefix:
             if word.startswith(prefix) and phrase[0].accepts(word):
                 end = _rest(phrase, words, p, hi)
@@ -113,11 +125,19 @@ class Pattern:
     limits: Limits
     first_words: frozenset[str]  # the words a match can start with ...
     first_prefixes: tuple[str, ...]  # ... or the prefixes of such words
-    needs: tuple[frozenset[str], ...] = ()  # a match needs one word of each set somewhere in the text
+    needs: tuple[frozenset[str], ...] = ()  # a match needs one word (or lemma) of each set in the text
+    first_lemmas: frozenset[str] = frozenset()  # ... or the lemmas of such words
+
+    @property
+    def starts_open(self) -> bool:
+        """True when a match may start at words that no set lists (a prefix or a lemma)."""
+        return bool(self.first_prefixes or self.first_lemmas)
 
     def can_start(self, word: str) -> bool:
         """Quick test: can a match start at this word?"""
         if word in self.first_words:
+            return True
+        if self.first_lemmas and lemma(word) in self.first_lemmas:
             return True
         return bool(self.first_prefixes) and word.startswith(self.first_prefixes)
 
@@ -137,10 +157,14 @@ class Pattern:
 
     def search(self, words: Sequence[str], lo: int, hi: int) -> bool:
         """Does the pattern match anywhere in words[lo:hi]? (`can_start` inlined: this is the hot loop)"""
-        first, prefixes = self.first_words, self.first_prefixes
+        first, prefixes, lemmas = self.first_words, self.first_prefixes, self.first_lemmas
         for p in range(lo, hi):
             word = words[p]
-            starts = word in first or (prefixes and word.startswith(prefixes))
+            starts = (
+                word in first
+                or (prefixes and word.startswith(prefixes))
+                or (lemmas and lemma(word) in lemmas)
+            )
             if starts and self.match_at(words, p, hi) >= 0:
                 return True
         return False
@@ -174,17 +198,35 @@ def parse_word_test(token: str) -> WordTest:
     exact: set[str] = set()
     prefixes: list[str] = []
     endings: list[str] = []
+    lemmas: set[str] = set()
     for alternative in token.split(ALTERNATIVE):
-        special = alternative in (FILLER, GAP, END, PREFIX, ANY)
+        special = alternative in (FILLER, GAP, END, PREFIX, ANY, LEMMA)
         if not alternative or special or alternative[0] in (CLASS, NOT) or alternative.count(PREFIX) > 1:
             raise ValueError(f"'{token}' is geen geldig woord")
-        if PREFIX in alternative:
+        _check_letters(alternative.removeprefix(LEMMA).replace(PREFIX, ""), token)
+        if alternative.startswith(LEMMA):
+            if PREFIX in alternative:
+                raise ValueError(f"'{token}': een lemma (=woord) kan geen * hebben")
+            word = normalise_word(alternative[1:])
+            lemmas.update((word, lemma(word)))  # "=pakken": "pakken" is also the plural of the noun "pak"
+        elif PREFIX in alternative:
             prefix, ending = alternative.split(PREFIX)
             prefixes.append(normalise_word(prefix))
             endings.append(normalise_word(ending) if ending else "")
         else:
             exact.add(normalise_word(alternative))
-    return WordTest(frozenset(exact), tuple(prefixes), tuple(endings) if any(endings) else ())
+    return WordTest(
+        frozenset(exact), tuple(prefixes), tuple(endings) if any(endings) else (), frozenset(lemmas)
+    )
+
+
+def _check_letters(text: str, token: str) -> None:
+    """A word in a pattern must be one word as the text analysis cuts it: 'bent,' or 'ik-bericht' never
+    matches (punctuation is not part of any word), so it is refused instead of silently never firing."""
+    if text and not is_one_word(text):
+        raise ValueError(
+            f"'{token}' kan nooit passen: '{text}' is geen enkel woord (leestekens horen er niet in)"
+        )
 
 
 def parse_phrase(text: str) -> Phrase:
@@ -208,7 +250,10 @@ def compile_pattern(text: str, *, classes: ClassLookup, limits: Limits) -> Patte
         limits=limits,
         first_words=frozenset(elements[0].by_first),
         first_prefixes=tuple(prefix for prefix, _ in elements[0].by_prefix),
-        needs=tuple(frozenset(e.by_first) for e in elements[1:] if _needs_a_listed_word(e)),
+        needs=tuple(
+            frozenset(e.by_first) | frozenset(e.by_lemma) for e in elements[1:] if _needs_a_listed_word(e)
+        ),
+        first_lemmas=frozenset(elements[0].by_lemma),
     )
 
 
@@ -245,19 +290,24 @@ def _one_word_test(phrases: Iterable[Phrase]) -> WordTest:
         exact=frozenset(word for test in single for word in test.exact),
         prefixes=prefixes,
         endings=endings if any(endings) else (),
+        lemmas=frozenset(found for test in single for found in test.lemmas),
     )
 
 
 def _indexed(phrases: Iterable[Phrase], *, optional: bool) -> Element:
     by_first: dict[str, list[Phrase]] = {}
     by_prefix: list[tuple[str, Phrase]] = []
+    by_lemma: dict[str, list[Phrase]] = {}
     for phrase in phrases:
         for word in phrase[0].exact:
             by_first.setdefault(word, []).append(phrase)
         by_prefix.extend((prefix, phrase) for prefix in phrase[0].prefixes)
+        for found in phrase[0].lemmas:
+            by_lemma.setdefault(found, []).append(phrase)
     return Element(
         kind="words",
         optional=optional,
         by_first={word: tuple(found) for word, found in by_first.items()},
         by_prefix=tuple(by_prefix),
+        by_lemma={word: tuple(found) for word, found in by_lemma.items()},
     )

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vertraag.detect.words_pattern import Pattern
-from vertraag.detect.words_text import Text
+from vertraag.detect.words.pattern import Pattern
+from vertraag.detect.words.text import Text
 
 # How far conditions look from a match: a spoken clause is rarely longer, and a bound keeps junk linear.
 CONTEXT_WORDS = 10
@@ -62,6 +62,7 @@ class Rule:
     reframe: str | None = None  # a reframe topic to use instead of looking one up
     examples: tuple[str, ...] = ()  # sentences that must give this category (checked by the tests)
     counter: tuple[str, ...] = ()  # sentences that must not give it
+    file: str = ""  # the file the rule is written in ("rules-threat.toml"), for `vertraag scan --explain`
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Hit:
     clause: int
     first: int  # first word of the match
     last: int  # one past the last word
+    pattern: str = ""  # the source of the pattern that matched
 
 
 def find_hit(text: Text, rule: Rule, pattern: Pattern, first_word: int, valence: Valence) -> Hit | None:
@@ -93,7 +95,7 @@ def find_hit(text: Text, rule: Rule, pattern: Pattern, first_word: int, valence:
         return None
     if not _holds(text, rule, clause, first_word, end, _scope(text, clause, rule.scope), valence):
         return None
-    return Hit(rule=rule, clause=clause, first=first_word, last=end)
+    return Hit(rule=rule, clause=clause, first=first_word, last=end, pattern=pattern.source)
 
 
 def _scope(text: Text, clause: int, scope: str) -> tuple[int, int]:

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vertraag.detect.words_pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
-from vertraag.detect.words_rule_file import CATEGORIES, rules_in
-from vertraag.detect.words_rules import Rule, Valence
-from vertraag.detect.words_text import (
+from vertraag.detect.words import schema
+from vertraag.detect.words.pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
+from vertraag.detect.words.rule_file import CATEGORIES, rules_in
+from vertraag.detect.words.rules import Rule, Valence
+from vertraag.detect.words.text import (
     SUBJECT_OTHER,
     SUBJECT_PARTNER,
     SUBJECT_SELF,
     TextRules,
     normalise_word,
 )
-from vertraag.detect.words_verbs import infinitives
+from vertraag.detect.words.verbs import infinitives
 from vertraag.errors import UserError
 from vertraag.phrases import load_toml
 
@@ -45,6 +46,13 @@ _SEPARABLE_CLASS = "separable"
 _IRREGULAR_CLASS = "infinitive_irregular"
 _INFINITIVE_CLASS = "infinitive"
 _SEPARABLE_INFINITIVE_CLASS = "infinitive_separable"  # only those with a particle: "opruimen", "ophouden"
+_LEXICON_TABLES = ("settings", "text", "classes")
+_SETTINGS_KEYS = ("filler_words", "gap_words", "subject_window")
+_TEXT_KEYS = (
+    "conjunctions", "no_split", "particles", "particle_openers", "coordinators", "prepositions",
+    "determiners", "adverbials", "tags", "interjections", "partner", "partner_objects", "possessed",
+    "partner_subject_only", "finite_verbs", "self", "other", "replacements",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,9 @@ class Lexicon:
 def load_lexicon(directory: Path) -> Lexicon:
     lexicon_path = directory / LEXICON_FILE
     data = load_toml(lexicon_path)
+    schema.known_keys(data, _LEXICON_TABLES, str(lexicon_path))
     settings = _table(data, "settings", lexicon_path)
+    schema.known_keys(settings, _SETTINGS_KEYS, f"{lexicon_path} [settings]")
     classes = _Classes(_all_classes(directory, _table(data, "classes", lexicon_path)), lexicon_path)
     limits = Limits(
         filler_words=_int(settings, "filler_words", lexicon_path),
@@ -91,7 +101,8 @@ def load_lexicon(directory: Path) -> Lexicon:
     )
     frames = _frames(directory / FRAMES_FILE)
     rules: list[Rule] = []
-    for rules_path in [directory / RULES_FILE, *sorted(directory.glob(RULES_EXTRA_GLOB))]:
+    extra = [path for path in sorted(directory.glob(RULES_EXTRA_GLOB)) if path.name != FRAMES_FILE]
+    for rules_path in [directory / RULES_FILE, *extra]:
         rules += rules_in(rules_path, compile_all, frames)
     topics, fallbacks = _reframes(directory / REFRAMES_FILE, compile_all)
     known_topics = {topic.key for topic in topics}
@@ -108,12 +119,14 @@ def load_lexicon(directory: Path) -> Lexicon:
 
 def _all_classes(directory: Path, main: Mapping[str, Any]) -> dict[str, Any]:
     """The [classes] of lexicon.toml and of every lexicon-*.toml; a class defined twice is an error."""
-    merged = dict(main)
+    merged = {name: schema.class_entries(name, entries, LEXICON_FILE) for name, entries in main.items()}
     for path in sorted(directory.glob(LEXICON_EXTRA_GLOB)):
-        for name, entries in _table(load_toml(path), "classes", path).items():
+        data = load_toml(path)
+        schema.known_keys(data, ("classes",), str(path))
+        for name, entries in _table(data, "classes", path).items():
             if name in merged:
                 raise UserError(f"{path}: de klasse '{name}' bestaat al in een ander lexiconbestand.")
-            merged[name] = entries
+            merged[name] = schema.class_entries(name, entries, str(path))
     if _STEM_CLASS in merged and _INFINITIVE_CLASS not in merged:
         plain, separable = _derived_infinitives(merged)
         merged[_INFINITIVE_CLASS] = plain + separable
@@ -168,15 +181,21 @@ class _Classes:
 
 
 def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
+    where = f"{LEXICON_FILE} [text]"
+    schema.known_keys(table, _TEXT_KEYS, where)
+    replacements = table.get("replacements", {})
+    if not isinstance(replacements, dict) or not all(isinstance(v, str) for v in replacements.values()):
+        raise UserError(f'{where}.replacements: elke vervanging is "woord" = "woord".')
+
     def words(key: str) -> frozenset[str]:
-        return frozenset(str(w) for w in table.get(key, []))
+        return frozenset(schema.string_list(table, key, where))
 
     subjects = {w: SUBJECT_PARTNER for w in words("partner")}
     subjects.update({w: SUBJECT_SELF for w in words("self")})
     subjects.update({w: SUBJECT_OTHER for w in words("other")})
     return TextRules(
         conjunctions=words("conjunctions"),
-        no_split=frozenset(_pair(str(p)) for p in table.get("no_split", [])),
+        no_split=frozenset(_pair(p) for p in schema.string_list(table, "no_split", where)),
         particles=words("particles"),
         particle_openers=words("particle_openers"),
         coordinators=words("coordinators"),
@@ -186,10 +205,10 @@ def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
         partner_objects=words("partner_objects"),
         partner_subject_only=words("partner_subject_only"),
         finite_verbs=words("finite_verbs"),
-        replacements={str(k): str(v) for k, v in table.get("replacements", {}).items()},
+        replacements={str(k): str(v) for k, v in replacements.items()},
         subject_window=subject_window,
-        adverbials=frozenset(_words(str(a)) for a in table.get("adverbials", [])),
-        tags=frozenset(_words(str(a)) for a in table.get("tags", [])),
+        adverbials=frozenset(_words(a) for a in schema.string_list(table, "adverbials", where)),
+        tags=frozenset(_words(a) for a in schema.string_list(table, "tags", where)),
         interjections=words("interjections"),
         possessed=words("possessed"),
     )
@@ -208,24 +227,38 @@ def _pair(text: str) -> tuple[str, str]:
 
 def _reframes(path: Path, compile_all: Any) -> tuple[tuple[Topic, ...], dict[str, str]]:
     data = load_toml(path)
-    fallbacks = {str(k): str(v) for k, v in _table(data, "fallback", path).items()}
-    missing = [c for c in CATEGORIES if c != "i_message" and c not in fallbacks]
+    schema.known_keys(data, ("fallback", "topic"), str(path))
+    fallback_table = _table(data, "fallback", path)
+    nudges = [c for c in CATEGORIES if c != "i_message"]
+    schema.known_keys(fallback_table, nudges, f"{path} [fallback]")
+    fallbacks = {c: schema.text(fallback_table, c, f"{path} [fallback]") for c in nudges}
+    missing = [c for c, sentence in fallbacks.items() if sentence is None]
     if missing:
         raise UserError(f"{path}: [fallback] mist een zin voor: {', '.join(missing)}.")
     topics = []
-    for i, table in enumerate(data.get("topic", [])):
-        key = str(table.get("key", f"topic-{i + 1}"))
-        if "reframe" not in table or "words" not in table:
-            raise UserError(f"{path}, onderwerp '{key}': 'words' en 'reframe' zijn verplicht.")
+    for i, table in enumerate(schema.tables(data, "topic", str(path))):
+        key = schema.text(table, "key", f"{path}, onderwerp {i + 1}")
+        where = f"{path}, onderwerp '{key}'"
+        if key is None:
+            raise UserError(f"{path}, onderwerp {i + 1}: 'key' ontbreekt.")
+        schema.known_keys(table, ("key", "words", "categories", "reframe"), where)
+        reframe = schema.text(table, "reframe", where)
+        if reframe is None:
+            raise UserError(f"{where}: 'reframe' ontbreekt.")
+        categories = frozenset(schema.string_list(table, "categories", where))
+        if not categories <= set(nudges):
+            raise UserError(f"{where}: onbekende categorie in 'categories' (bekend: {', '.join(nudges)}).")
         topics.append(
             Topic(
                 key=key,
-                patterns=compile_all(list(table["words"]), f"{path}, onderwerp '{key}'"),
-                categories=frozenset(str(c) for c in table.get("categories", [])),
-                reframe=str(table["reframe"]),
+                patterns=compile_all(
+                    schema.string_list(table, "words", where, required=True), f"{where}, 'words'"
+                ),
+                categories=categories,
+                reframe=reframe,
             )
         )
-    return tuple(topics), fallbacks
+    return tuple(topics), {c: sentence for c, sentence in fallbacks.items() if sentence is not None}
 
 
 def _frames(path: Path) -> dict[str, list[str]]:
@@ -233,7 +266,12 @@ def _frames(path: Path) -> dict[str, list[str]]:
     if not path.exists():
         return {}
     data = load_toml(path)
+    schema.known_keys(data, ("frames", "calm_frames"), str(path))
     frames, calm = _table(data, "frames", path), _table(data, "calm_frames", path)
+    for name in frames:
+        schema.string_list(frames, name, f"{path} [frames]", required=True)
+    for name in calm:
+        schema.string_list(calm, name, f"{path} [calm_frames]", required=True)
     if not set(calm) <= set(CATEGORIES):
         raise UserError(f"{path}: [calm_frames] kent alleen de categorieën {', '.join(CATEGORIES)}.")
     unknown = {str(name) for names in calm.values() for name in names} - set(frames)

@@ -6,7 +6,8 @@
 Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges) and i_message
 (a positive marker: "ik voel me ...", "sorry", "je hebt gelijk"; counted, never nudged). The words, the
 context rules and the reframes are data that a therapist can read and extend; this module only runs them:
-text analysis (words_text), patterns (words_pattern), rule conditions (words_rules), loading (words_lexicon).
+text analysis (text.py), patterns (pattern.py), rule conditions (rules.py), loading (lexicon.py, rule_file.py,
+schema.py), verb forms (verbs.py): the modules of this package.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vertraag.detect.words_lexicon import Lexicon, load_lexicon
-from vertraag.detect.words_pattern import Pattern
-from vertraag.detect.words_rule_file import CATEGORIES
-from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hit
-from vertraag.detect.words_text import Text, analyse
+from vertraag.detect.words.lexicon import Lexicon, load_lexicon
+from vertraag.detect.words.pattern import Pattern
+from vertraag.detect.words.rule_file import CATEGORIES
+from vertraag.detect.words.rules import CONTEXT_WORDS, Hit, Rule, find_hit
+from vertraag.detect.words.text import Text, analyse
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ALL_CATEGORIES", "I_MESSAGE", "NUDGE_CATEGORIES", "Finding", "WordDetector"]
 
 I_MESSAGE = "i_message"
 NUDGE_CATEGORIES = frozenset(c for c in CATEGORIES if c != I_MESSAGE)  # what the session may respond to
@@ -40,6 +43,9 @@ class Finding:
     start: int  # character offsets in the utterance text
     end: int
     reframe: str  # a Dutch invitation to say it as an I-message; "" for i_message
+    rule: str = ""  # the stable id of the rule that fired ("threat-packing"), as written in its file
+    pattern: str = ""  # the pattern of that rule that matched, as written
+    file: str = ""  # the rule's file in phrases/<language>/ ("rules-threat.toml")
 
     @property
     def is_nudge(self) -> bool:
@@ -52,7 +58,13 @@ class Finding:
             "start": self.start,
             "end": self.end,
             "reframe": self.reframe,
+            "rule": self.rule,
         }
+
+    def explain(self) -> str:
+        """One line for a therapist: which rule fired, where it is written, and on which words."""
+        where = f"regel {self.rule} in {self.file}"
+        return f'{self.category}: "{self.match}" <- {where}, patroon "{self.pattern}"'
 
 
 class WordDetector:
@@ -67,7 +79,7 @@ class WordDetector:
         self._topic_starts = {
             t.key: (
                 frozenset().union(*(p.first_words for p in t.patterns)),
-                any(p.first_prefixes for p in t.patterns),
+                any(p.starts_open for p in t.patterns),
             )
             for t in lexicon.topics
         }
@@ -108,6 +120,9 @@ class WordDetector:
             start=start,
             end=end,
             reframe=self._reframe(text, hit),
+            rule=hit.rule.id,
+            pattern=hit.pattern,
+            file=hit.rule.file,
         )
 
     def _reframe(self, text: Text, hit: Hit) -> str:
@@ -133,28 +148,46 @@ class WordDetector:
 
 
 class _TriggerIndex:
-    """Patterns by the words they can start with, so each word only tries the patterns it can start."""
+    """Patterns by the words they can start with, so each word only tries the patterns it can start.
+
+    Each pattern also needs one word of some word sets somewhere in the text ("je bent ~ @insult" needs an
+    insult). The distinct word sets are numbered and indexed by word, so a text finds the numbers of the sets
+    it meets with one look-up per word (and lemma); a candidate is tried when its numbers are a subset."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self._by_word: dict[str, list[_Candidate]] = {}
+        self._by_lemma: dict[str, list[_Candidate]] = {}
         self._by_prefix: list[tuple[str, _Candidate]] = []
-        word_sets: dict[frozenset[str], frozenset[str]] = {}
+        set_numbers: dict[frozenset[str], int] = {}
         for rule in rules:
             for pattern in rule.patterns:
-                # One object per distinct word set, so a text tests each set only once (see `_needs_met`).
-                needs = tuple(word_sets.setdefault(n, n) for n in pattern.needs + _required_words(rule))
+                needs = frozenset(
+                    set_numbers.setdefault(n, len(set_numbers)) for n in pattern.needs + _required_words(rule)
+                )
                 candidate = (rule, pattern, needs)
                 for word in pattern.first_words:
                     self._by_word.setdefault(word, []).append(candidate)
+                for found in pattern.first_lemmas:
+                    self._by_lemma.setdefault(found, []).append(candidate)
                 self._by_prefix.extend((prefix, candidate) for prefix in pattern.first_prefixes)
         self._prefixes = tuple(prefix for prefix, _ in self._by_prefix)
+        sets_of_word: dict[str, set[int]] = {}
+        for word_set, number in set_numbers.items():
+            for word in word_set:
+                sets_of_word.setdefault(word, set()).add(number)
+        self._sets_of_word = {word: frozenset(numbers) for word, numbers in sets_of_word.items()}
 
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
-        present = frozenset(text.words)
-        needs_met: dict[int, bool] = {}  # by id of a word set: does the text hold one of its words?
+        met: set[int] = set()  # the numbers of the word sets of which the text holds a word (or lemma)
+        for word in {*text.words, *text.lemmas}:
+            numbers = self._sets_of_word.get(word)
+            if numbers:
+                met.update(numbers)
         for i, word in enumerate(text.words):
             candidates = self._by_word.get(word)
+            if self._by_lemma and text.lemmas[i] in self._by_lemma:
+                candidates = (candidates or []) + self._by_lemma[text.lemmas[i]]
             if self._prefixes and word.startswith(self._prefixes):
                 extra = [c for prefix, c in self._by_prefix if word.startswith(prefix)]
                 candidates = (candidates or []) + extra
@@ -162,9 +195,7 @@ class _TriggerIndex:
                 continue
             fired: set[str] = set()
             for rule, pattern, needs in candidates:
-                if rule.id in fired:
-                    continue
-                if needs and not _needs_met(needs, present, needs_met):
+                if rule.id in fired or not needs <= met:
                     continue
                 if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
                     continue
@@ -175,32 +206,22 @@ class _TriggerIndex:
         return hits
 
 
-# A rule and one of its patterns, with the sets of words a text needs (one of each) before matching is tried.
-_Candidate = tuple[Rule, Pattern, tuple[frozenset[str], ...]]
-
-
-def _needs_met(needs: tuple[frozenset[str], ...], present: frozenset[str], known: dict[int, bool]) -> bool:
-    """Does the text hold one word of each set? Word sets are shared between rules: each is tested once."""
-    for need in needs:
-        met = known.get(id(need))
-        if met is None:
-            met = known[id(need)] = not need.isdisjoint(present)
-        if not met:
-            return False
-    return True
+# A rule and one of its patterns, with the numbers of the word sets a text needs (a word of each) before
+# matching is tried.
+_Candidate = tuple[Rule, Pattern, frozenset[int]]
 
 
 def _required_words(rule: Rule) -> tuple[frozenset[str], ...]:
     """Cheap pre-filter: a rule that `requires` patterns needs one of the words they start with in the text
     (unless one of them starts with a prefix, which a set cannot test)."""
-    if not rule.requires or any(p.first_prefixes for p in rule.requires):
+    if not rule.requires or any(p.starts_open for p in rule.requires):
         return ()
     return (frozenset().union(*(p.first_words for p in rule.requires)),)
 
 
 def _may_occur(pattern: Pattern, present: set[str]) -> bool:
     """Cheap pre-check: can the pattern start at any of these words?"""
-    return bool(pattern.first_prefixes) or not pattern.first_words.isdisjoint(present)
+    return pattern.starts_open or not pattern.first_words.isdisjoint(present)
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:
