@@ -145,3 +145,21 @@ def test_everything_fits_80_by_24(tmp_path: Path) -> None:
             await _settle(pilot, 0.6)
 
     asyncio.run(scenario())
+
+
+def test_the_model_holds_the_timer_and_says_when_the_microphone_is_gone_and_back() -> None:
+    from vertraag.display.model import MIC_LOST, ScreenModel
+
+    model = ScreenModel()
+    model.apply(Event("phase", 0.0, PHASE), now=100.0)
+    model.apply(Event("timer", 3.0, {"running": True, "remaining": 120.0}), now=103.0)
+    assert model.remaining(113.0) == 110.0  # counts down on the display's clock
+    model.apply(Event("source_problem", 13.0, {"reason": "weg"}), now=113.0)
+    gone = {"id": "microfoon_weg", "text": "De microfoon is weg.", "reason": "command"}
+    model.apply(Event("prompt", 13.0, gone), now=113.0)
+    model.apply(Event("timer", 13.0, {"running": False, "remaining": 110.0}), now=113.0)
+    assert model.status == MIC_LOST and model.remaining(200.0) == 110.0  # held while it is gone
+    back = {"id": "microfoon_terug", "text": "Terug.", "reason": "command"}
+    model.apply(Event("prompt", 13.0, back), now=200.0)
+    assert not model.mic_lost and model.status == ""
+    assert model.counts["prompts"] == 0  # the notices are not interventions
