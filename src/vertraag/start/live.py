@@ -84,6 +84,8 @@ class LiveSession:
         """A key or button: next | pause | resume | repeat | timeout | stop. Handled at the next frame."""
         if command == STOP:
             self._stopping = True
+        elif self._runner is None:
+            return  # during the calibration only q counts: a stray key must not skip the welcome later
         self._commands.put(command)
 
     def profile_for(self, name_a: str, name_b: str) -> Profile | None:
