@@ -357,3 +357,48 @@ def test_the_page_shows_what_was_said_only_with_a_transcript() -> None:
     assert SECRET in kept and "Wat er gezegd is" in kept
     # One shared view: the partners' names appear only as who had the word in a phase, never with a count.
     assert private.count("Anna") == 1 and private.count("Bram") == 1
+
+
+# ---- vertraag start ----------------------------------------------------------------------------------------
+
+
+def test_a_vertraag_start_session_saves_its_report_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tests.test_start_live import CHOICE, Room, _session
+    from vertraag.start.live import Choice, LiveSession
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    _session(tmp_path, Room(), CHOICE)  # the couple's calibration, once
+
+    class Talking(Room):
+        """After the welcome, partner a says a sentence."""
+
+        def say(self, prompt_id: str, variant: int, text: str, *, at: float) -> float:
+            if prompt_id == "welkom":
+                self.pending.append(np.concatenate([ag.silence(2.5), self.sentences[0]]))
+            return super().say(prompt_id, variant, text, at=at)
+
+    room = Talking()
+    room.wait_from = 0
+    room.gate.set()
+    live = LiveSession(Settings(), source=room, voice=room, profiles=tmp_path, report=True)
+    choice = Choice(**{**CHOICE.__dict__, "protocol": "vertraag"})
+    worker = threading.Thread(target=live.run, args=(choice,), daemon=True)
+    worker.start()
+    seen: list[Event] = []
+    while (event := live.events.get(timeout=60)) is not None:
+        seen.append(event)
+        if event.type == "speech_end":
+            live.send("stop")  # q: the closing, then the end
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    summary = [e for e in seen if e.type == "prompt" and e.data["reason"] == "summary"]
+    assert len(summary) == 1 and "samenvatting" in room.asked  # said at the end
+    folder = tmp_path / "data" / "vertraag" / "verslagen"
+    report = only_report(folder)
+    assert report["closing"] == summary[0].data["text"] and report["source"] == "microfoon"
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert any("Het verslag staat in" in line for line in live.report_lines)
