@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from vertraag.detect.words_rule_file import SAFETY
 from vertraag.events import FINDING, Event
 from vertraag.phrases import language_dir, load_toml, message
 
@@ -35,7 +36,9 @@ def render(event: Event) -> str:
     if "category" in fields:
         fields["category_nl"] = _category_names().get(str(fields["category"]), str(fields["category"]))
     key = event.type
-    if key == FINDING and not fields.get("reframe"):
+    if key == FINDING and fields.get("category") == SAFETY:
+        key = "finding_safety"  # violence, fear or danger: the help lines, not an I-message invitation
+    elif key == FINDING and not fields.get("reframe"):
         key = "finding_positive"  # an I-message or a repair: named, never nudged
     line = message(key, **fields)
     if line == key:

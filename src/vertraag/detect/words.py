@@ -3,8 +3,11 @@
     detector = WordDetector.load()          # data: phrases/nl (lexicon*.toml, rules*.toml, reframes.toml)
     detector.find("je luistert ook nooit")  # [Finding(category='absolute', match='nooit', ...)]
 
-Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges) and i_message
-(a positive marker: "ik voel me ...", "sorry", "je hebt gelijk"; counted, never nudged). The words, the
+Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges), safety
+(violence, fear of the partner, harm to oneself: also a nudge, but with an empty reframe; the session stops
+the exercise and gives the help lines instead) and i_message (a positive marker: "ik voel me ...", "sorry",
+"je hebt gelijk"; counted, never nudged). The words of a safety finding belong to safety alone: findings of
+other categories that overlap it are dropped ("blijf van me af" is no order to rephrase). The words, the
 context rules and the reframes are data that a therapist can read and extend; this module only runs them:
 text analysis (words_text), patterns (words_pattern), rule conditions (words_rules), loading (words_lexicon).
 """
@@ -19,14 +22,15 @@ from typing import Any
 
 from vertraag.detect.words_lexicon import Lexicon, load_lexicon
 from vertraag.detect.words_pattern import Pattern
-from vertraag.detect.words_rule_file import CATEGORIES
+from vertraag.detect.words_rule_file import CATEGORIES, I_MESSAGE, SAFETY, WITHOUT_REFRAME
 from vertraag.detect.words_rules import CONTEXT_WORDS, Hit, Rule, find_hit
 from vertraag.detect.words_text import Text, analyse
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 
 log = logging.getLogger(__name__)
 
-I_MESSAGE = "i_message"
+__all__ = ["ALL_CATEGORIES", "I_MESSAGE", "NUDGE_CATEGORIES", "SAFETY", "Finding", "WordDetector"]
+
 NUDGE_CATEGORIES = frozenset(c for c in CATEGORIES if c != I_MESSAGE)  # what the session may respond to
 ALL_CATEGORIES = CATEGORIES
 
@@ -39,7 +43,7 @@ class Finding:
     match: str
     start: int  # character offsets in the utterance text
     end: int
-    reframe: str  # a Dutch invitation to say it as an I-message; "" for i_message
+    reframe: str  # a Dutch invitation to say it as an I-message; "" for i_message and safety
 
     @property
     def is_nudge(self) -> bool:
@@ -98,7 +102,7 @@ class WordDetector:
         for hit in hits:
             found.setdefault(hit.clause, set()).add(hit.rule.category)
         hits += self._second_pass.hits(analysed, self._lexicon, found=found)
-        return [self._finding(analysed, hit) for hit in _without_overlaps(hits)]
+        return [self._finding(analysed, hit) for hit in _safety_first(_without_overlaps(hits))]
 
     def _finding(self, text: Text, hit: Hit) -> Finding:
         start, end = text.starts[hit.first], text.ends[hit.last - 1]
@@ -112,7 +116,7 @@ class WordDetector:
 
     def _reframe(self, text: Text, hit: Hit) -> str:
         category = hit.rule.category
-        if category == I_MESSAGE:
+        if category in WITHOUT_REFRAME:
             return ""
         lo, hi = text.clauses[hit.clause]
         lo, hi = max(lo, hit.first - CONTEXT_WORDS), min(hi, hit.last + CONTEXT_WORDS)
@@ -136,7 +140,7 @@ class _TriggerIndex:
     """Patterns by the words they can start with, so each word only tries the patterns it can start."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
-        self._by_word: dict[str, list[_Candidate]] = {}
+        by_word: dict[str, list[_Candidate]] = {}
         self._by_prefix: list[tuple[str, _Candidate]] = []
         word_sets: dict[frozenset[str], frozenset[str]] = {}
         for rule in rules:
@@ -145,38 +149,63 @@ class _TriggerIndex:
                 needs = tuple(word_sets.setdefault(n, n) for n in pattern.needs + _required_words(rule))
                 candidate = (rule, pattern, needs)
                 for word in pattern.first_words:
-                    self._by_word.setdefault(word, []).append(candidate)
+                    by_word.setdefault(word, []).append(candidate)
                 self._by_prefix.extend((prefix, candidate) for prefix in pattern.first_prefixes)
         self._prefixes = tuple(prefix for prefix, _ in self._by_prefix)
+        self._by_word = {word: _by_category(found, word_sets) for word, found in by_word.items()}
 
     def hits(self, text: Text, lexicon: Lexicon, *, found: Mapping[int, set[str]]) -> list[Hit]:
         hits: list[Hit] = []
         present = frozenset(text.words)
         needs_met: dict[int, bool] = {}  # by id of a word set: does the text hold one of its words?
         for i, word in enumerate(text.words):
-            candidates = self._by_word.get(word)
+            groups = self._by_word.get(word, ())
             if self._prefixes and word.startswith(self._prefixes):
                 extra = [c for prefix, c in self._by_prefix if word.startswith(prefix)]
-                candidates = (candidates or []) + extra
-            if not candidates:
+                groups = [*groups, (None, extra)]
+            if not groups:
                 continue
             fired: set[str] = set()
-            for rule, pattern, needs in candidates:
-                if rule.id in fired:
-                    continue
-                if needs and not _needs_met(needs, present, needs_met):
-                    continue
-                if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
-                    continue
-                hit = find_hit(text, rule, pattern, i, lexicon.valence)
-                if hit is not None:
-                    hits.append(hit)
-                    fired.add(rule.id)
+            for gate, candidates in groups:
+                if gate is not None and not _needs_met(gate, present, needs_met):
+                    continue  # no pattern of this category can match in this text
+                for rule, pattern, needs in candidates:
+                    if rule.id in fired:
+                        continue
+                    if needs and not _needs_met(needs, present, needs_met):
+                        continue
+                    if rule.with_category and not rule.with_category & found.get(text.clause_of[i], set()):
+                        continue
+                    hit = find_hit(text, rule, pattern, i, lexicon.valence)
+                    if hit is not None:
+                        hits.append(hit)
+                        fired.add(rule.id)
         return hits
+
+
+def _by_category(candidates: list[_Candidate], shared: dict[frozenset[str], frozenset[str]]) -> list[_Group]:
+    """The candidates of one start word, grouped by category (rule order kept within each), each group behind
+    a gate: a word set of which the text must hold a word for any of its patterns to match (the union of each
+    pattern's smallest need), or None when one of them needs nothing. A category whose words are absent (the
+    verbs of violence of 'safety' in an everyday sentence) then costs one test per start word."""
+    groups: dict[str, list[_Candidate]] = {}
+    for candidate in candidates:
+        groups.setdefault(candidate[0].category, []).append(candidate)
+    out: list[_Group] = []
+    for group in groups.values():
+        firsts = [min(needs, key=len) for _, _, needs in group if needs]
+        if len(group) < 2 or len(firsts) < len(group):
+            out.append((None, group))
+            continue
+        gate = frozenset().union(*firsts)
+        out.append(((shared.setdefault(gate, gate),), group))
+    return out
 
 
 # A rule and one of its patterns, with the sets of words a text needs (one of each) before matching is tried.
 _Candidate = tuple[Rule, Pattern, tuple[frozenset[str], ...]]
+# The candidates of one category for one start word, behind a gate (see `_by_category`).
+_Group = tuple[tuple[frozenset[str], ...] | None, list[_Candidate]]
 
 
 def _needs_met(needs: tuple[frozenset[str], ...], present: frozenset[str], known: dict[int, bool]) -> bool:
@@ -201,6 +230,18 @@ def _required_words(rule: Rule) -> tuple[frozenset[str], ...]:
 def _may_occur(pattern: Pattern, present: set[str]) -> bool:
     """Cheap pre-check: can the pattern start at any of these words?"""
     return bool(pattern.first_prefixes) or not pattern.first_words.isdisjoint(present)
+
+
+def _safety_first(hits: list[Hit]) -> list[Hit]:
+    """The words of a safety hit belong to safety alone: hits of other categories on them are dropped."""
+    safety = [(h.first, h.last) for h in hits if h.rule.category == SAFETY]
+    if not safety:
+        return hits
+    return [
+        h
+        for h in hits
+        if h.rule.category == SAFETY or not any(h.first < last and first < h.last for first, last in safety)
+    ]
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vertraag.detect.words_pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
-from vertraag.detect.words_rule_file import CATEGORIES, rules_in
+from vertraag.detect.words_rule_file import CATEGORIES, WITHOUT_REFRAME, rules_in
 from vertraag.detect.words_rules import Rule, Valence
 from vertraag.detect.words_text import (
     SUBJECT_OTHER,
@@ -209,7 +209,7 @@ def _pair(text: str) -> tuple[str, str]:
 def _reframes(path: Path, compile_all: Any) -> tuple[tuple[Topic, ...], dict[str, str]]:
     data = load_toml(path)
     fallbacks = {str(k): str(v) for k, v in _table(data, "fallback", path).items()}
-    missing = [c for c in CATEGORIES if c != "i_message" and c not in fallbacks]
+    missing = [c for c in CATEGORIES if c not in WITHOUT_REFRAME and c not in fallbacks]
     if missing:
         raise UserError(f"{path}: [fallback] mist een zin voor: {', '.join(missing)}.")
     topics = []
