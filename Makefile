@@ -1,4 +1,5 @@
-# The two things people do: `make run` (set up and listen) and `make test` (set up and check everything).
+# The two things people do: `make run` (set up and start a guided conversation: `vertraag start`) and
+# `make test` (set up and check everything).
 # Both are thin wrappers around scripts/setup.sh, which works without make too.
 
 .PHONY: run test install install-dev bench lint clean

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from vertraag import __version__, cli_devices, cli_model, cli_run, cli_scan
+from vertraag import __version__, cli_devices, cli_model, cli_run, cli_scan, cli_service, cli_start
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR, UserError
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="count", default=0, help="meer details in het logboek (stderr)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (cli_run, cli_scan, cli_model, cli_devices):
+    for module in (cli_start, cli_run, cli_scan, cli_model, cli_devices, cli_service):
         module.register(subparsers)
     return parser
 

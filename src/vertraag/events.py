@@ -27,6 +27,8 @@ PHASE = "phase"  # a phase of the protocol began; `phase`, `speaker`, `listener`
 PROMPT = "prompt"  # vertraag says something; `id`, `text`, `reason`, `trigger_t`
 TIMER = "timer"  # the phase timer stopped or went on; `running`, `remaining`
 SESSION_END = "session_end"  # the conversation is over; `reason`
+# vertraag start's calibration (start/calibrate.py): `step` (room | a | b | done), `name`, what was measured
+CALIBRATION = "calibration"
 
 TIME_DECIMALS = 3  # millisecond resolution is plenty for a conversation
 

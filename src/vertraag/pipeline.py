@@ -13,6 +13,7 @@ microphone would have sounded. The pipeline never touches hardware; sources and 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -62,6 +63,23 @@ class Pipeline:
     def set_talker(self, talker: str | None) -> None:
         """Whose voice comes next ("a", "b"; None = either): their own calm level and rate apply."""
         self._talker = talker
+
+    def calibrate_talker(
+        self, talker: str | None, *, baseline_db: float | None, calm_wps: float | None
+    ) -> None:
+        """A talker's calm level and calm rate, known from the calibration (None = learn it as usual)."""
+        settings = self._settings.raised_voice
+        if baseline_db is not None:
+            settings = dataclasses.replace(settings, baseline_db=baseline_db)
+        self._talkers[talker] = (
+            RaisedVoiceDetector(settings),
+            SpeechRateDetector(self._settings.speech_rate, calm_wps=calm_wps),
+        )
+
+    @property
+    def calm_db(self) -> float | None:
+        """The calm level of the voice expected now (None while it is still being learned)."""
+        return self._detectors()[0].baseline_db
 
     def _detectors(self) -> tuple[RaisedVoiceDetector, SpeechRateDetector]:
         found = self._talkers.get(self._talker)

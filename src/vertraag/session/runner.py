@@ -85,6 +85,10 @@ class SessionRunner:
         """A command from outside the audio (a key): handled at audio time `now`."""
         yield from self._feed(Event("command", now, {"command": name}), now)
 
+    def notify(self, event_type: str, now: float) -> Iterator[Event]:
+        """Something about the session's input (SOURCE_LOST, SOURCE_BACK) at audio time `now`."""
+        yield from self._feed(Event(event_type, now), now)
+
     def _frame(self, frame: Frame) -> Iterator[Event]:
         now = frame.t_end
         if self._voice_end is not None and frame.t >= self._voice_end:
