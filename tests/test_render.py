@@ -21,6 +21,7 @@ EXAMPLES = [
         {"category": "absolute", "match": "nooit", "reframe": "Wil je het proberen als: ...?"},
     ),
     Event(ev.FINDING, 7.0, {"category": "i_message", "match": "ik voel me", "reframe": ""}),
+    Event(ev.FINDING, 7.5, {"category": "safety", "match": "bang voor je", "reframe": ""}),
     Event(ev.SOURCE_PROBLEM, 8.0, {"reason": "De microfoon is weggevallen."}),
 ]
 
@@ -36,6 +37,13 @@ def test_every_event_type_reads_as_dutch(event: Event) -> None:
 def test_categories_are_named_in_dutch_and_positive_findings_carry_no_arrow() -> None:
     assert "absolute woorden" in render(EXAMPLES[6]) and "→" in render(EXAMPLES[6])
     assert "ik-boodschap" in render(EXAMPLES[7]) and "→" not in render(EXAMPLES[7])
+
+
+def test_a_safety_finding_gives_the_help_lines_not_an_i_message() -> None:
+    line = render(EXAMPLES[8])
+    assert "veiligheid" in line and "bang voor je" in line
+    assert "0800-2000" in line and "112" in line and "113" in line
+    assert "ik-boodschap" not in line
 
 
 def test_clock_is_minutes_and_tenths() -> None:
