@@ -16,9 +16,10 @@ PYTHON=${PYTHON:-python3}
 # What the program needs at run time: a venv, PortAudio (sounddevice), libsndfile (WAV reading),
 # espeak-ng + aplay (pyttsx3 speech).
 RUN_PACKAGES="python3-venv python3-dev libportaudio2 libsndfile1 espeak-ng alsa-utils"
-# Extra for the tests: a virtual sound card (PulseAudio null sinks), sox for test audio, and tmux to check the
-# screen in a real terminal.
-TEST_PACKAGES="pulseaudio pulseaudio-utils libasound2-plugins sox tmux"
+# Extra for the tests: a virtual sound card (PulseAudio null sinks), sox for test audio, tmux to check the
+# screen in a real terminal, chromium (the report page opened headless and photographed) and strace (a session
+# opens no network socket).
+TEST_PACKAGES="pulseaudio pulseaudio-utils libasound2-plugins sox tmux chromium strace"
 
 say() { printf 'vertraag setup: %s\n' "$*" >&2; }
 

@@ -89,6 +89,8 @@ def start_command(args: argparse.Namespace) -> int:
             return 0
         if model.ended is not None:
             print(screen_text("ended", reason=end_reason(model.ended)))
+    for line in live.report_lines:  # the closing words (after Ctrl-C) and where the report is
+        print(line, file=sys.stderr)
     if model.error:
         raise UserError(model.error)
     return 0
@@ -155,7 +157,9 @@ def _live_session(settings: Settings, recognizer: Recognizer | None, config: Ses
         raise
     words = WordDetector.load() if recognizer is not None else None
     holder.append(
-        LiveSession(settings, source=source, voice=voice, recognizer=recognizer, word_detector=words)
+        LiveSession(
+            settings, source=source, voice=voice, recognizer=recognizer, word_detector=words, report=True
+        )
     )
     return holder[0]
 

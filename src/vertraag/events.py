@@ -22,6 +22,7 @@ UTTERANCE = "utterance"  # recogniser's final result; `text`, `start`, `end`, `w
 FINDING = "finding"  # unsafe language in an utterance; `category`, `match`, `reframe`
 SOURCE_PROBLEM = "source_problem"  # the audio source lost data or the device; `reason`
 SPEECH_RATE = "speech_rate"  # speech held well above the talker's calm rate; `rate_wps`, `calm_wps`, `onset`
+LEVEL = "level"  # the loudness of the last second (for the report's plot); `level_db`, `speech_db`
 # The session's own (session/runner.py):
 PHASE = "phase"  # a phase of the protocol began; `phase`, `speaker`, `listener`, `seconds`
 PROMPT = "prompt"  # vertraag says something; `id`, `text`, `reason`, `trigger_t`

@@ -25,7 +25,7 @@ from vertraag.detect.raised_voice import RaisedVoiceDetector
 from vertraag.detect.speech_rate import SpeechRateDetector
 from vertraag.detect.words import WordDetector
 from vertraag.events import Event
-from vertraag.loudness import SpeechLoudness, frame_dbfs
+from vertraag.loudness import LevelMeter, SpeechLoudness, frame_dbfs
 from vertraag.recognize.base import Partial, Recognizer, RecognizerEvent, Utterance
 from vertraag.vad import SpeechProbability, VoiceActivity
 
@@ -50,6 +50,7 @@ class Pipeline:
         recognizer: Recognizer | None = None,
         word_detector: WordDetector | None = None,
         speech_probability: SpeechProbability | None = None,
+        level_every_s: float | None = None,
     ) -> None:
         self._voice = VoiceActivity(settings.vad, probability=speech_probability)
         self._loudness = SpeechLoudness()
@@ -58,6 +59,8 @@ class Pipeline:
         self._talker: str | None = None
         self._recognizer = recognizer
         self._words = word_detector
+        # `level` events (the loudness over time, for the session report) only when asked for.
+        self._meter = LevelMeter(interval_s=level_every_s) if level_every_s else None
         self.summary = RunSummary()
 
     def set_talker(self, talker: str | None) -> None:
@@ -97,6 +100,11 @@ class Pipeline:
         out = list(decision.events)
         smoothed = self._loudness.update(level_db, is_speech=decision.is_speech)
         out += self._detectors()[0].update(frame.t, smoothed, is_speech=decision.is_speech)
+        if self._meter is not None:
+            reading = self._meter.update(frame.t_end, level_db, is_speech=decision.is_speech)
+            if reading is not None:
+                t, room_db, speech_db = reading
+                out.append(Event(ev.LEVEL, t, {"level_db": room_db, "speech_db": speech_db}))
         if self._recognizer is not None:
             out += self._from_recognizer(self._recognizer.accept(frame, is_speech=decision.in_segment))
         self.summary.audio_seconds = frame.t_end

@@ -30,6 +30,7 @@ from vertraag.events import Event
 from vertraag.loudness import MIN_DBFS, frame_dbfs
 from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import Recognizer
+from vertraag.report.session import SessionReport
 from vertraag.session.actions import SOURCE_BACK, SOURCE_LOST
 from vertraag.session.prompts import load_prompts
 from vertraag.session.runner import SessionRunner
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 LEVEL = "level"  # display only (not in `run --json`): `level_db`, `calm_db`, `threshold_db` (None = unknown)
 ERROR = "error"  # the session could not go on: `message`, one clear sentence
 LEVEL_EVERY_S = 0.1  # the meter moves ten times a second: smooth to the eye, cheap for the queue
+REPORT_LEVEL_EVERY_S = 1.0  # the session report's loudness over time (the pipeline's `level` events)
 STOP = "stop"
 
 
@@ -70,6 +72,8 @@ class LiveSession:
     word_detector: WordDetector | None = None
     speech_probability: SpeechProbability | None = None
     profiles: Path | None = None  # the profiles folder; None = the user's data folder
+    report: bool = False  # save the session report (README, "The report") in the user's data folder
+    report_lines: list[str] = field(default_factory=list)  # what to show after the screen (the report's path)
     events: queue.Queue[Event | None] = field(default_factory=queue.Queue)  # None: the worker is done
     _commands: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue)
     _runner: SessionRunner | None = None
@@ -135,11 +139,13 @@ class LiveSession:
             save_profile(profile, self.profiles)
         elif profile.pause_word != choice.pause_word:  # chosen anew at the start: kept for next time
             save_profile(dataclasses.replace(profile, pause_word=choice.pause_word), self.profiles)
+        report = SessionReport.begin(None, live=True, transcript=False) if self.report else None
         pipeline = Pipeline(
             settings,
             recognizer=self.recognizer,
             word_detector=self.word_detector,
             speech_probability=self.speech_probability,
+            level_every_s=REPORT_LEVEL_EVERY_S if report is not None else None,
         )
         partners = (profile.partner_a, profile.partner_b)
         for key, partner in zip(("a", "b"), partners, strict=True):
@@ -153,12 +159,18 @@ class LiveSession:
         self._pipeline = pipeline
         runner = SessionRunner(
             pipeline, config, self.voice, tail_s=settings.session.half_duplex_tail_ms / 1000.0,
-            stop_when_ended=True,
+            stop_when_ended=True, closing=report.closing if report is not None else None,
         )  # fmt: skip
         self._runner = runner
-        for event in runner.run(self._session_frames(frames)):
-            if event.type != ev.PARTIAL:
-                self._emit(event)
+        try:
+            for event in runner.run(self._session_frames(frames)):
+                if report is not None:
+                    report.collector.add(event)
+                if event.type not in (ev.PARTIAL, ev.LEVEL):  # the report's loudness is not the meter's
+                    self._emit(event)
+        finally:
+            if report is not None and pipeline.summary.speech_seconds > 0.0:
+                self.report_lines += report.save(until=self._now)
 
     def _calibrate(self, frames: Iterator[Frame], choice: Choice) -> Profile:
         calibration = Calibration(
