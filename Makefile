@@ -1,4 +1,5 @@
-# The two things people do: `make run` (set up and listen) and `make test` (set up and check everything).
+# The two things people do: `make run` (set up and start a guided conversation: `vertraag start`) and
+# `make test` (set up and check everything).
 # Both are thin wrappers around scripts/setup.sh, which works without make too.
 
 .PHONY: run test install install-dev bench lint clean
@@ -15,7 +16,7 @@ install:
 install-dev:
 	scripts/setup.sh install-dev
 
-# The figures in README "Performance": latency, CPU, memory, start-up (10-15 min; ARGS="--quick" for ~3 min,
+# The figures in README "Performance": latency, CPU, memory, start-up (~18 min; ARGS="--quick" for ~5 min,
 # ARGS="--soak 2h" adds the soak). Playback and start-up use the virtual sound card.
 bench:
 	scripts/vsound.sh start || true

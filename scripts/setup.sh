@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-stop setup for vertraag on Debian / Raspberry Pi OS (bookworm or newer).
 #
-#   scripts/setup.sh run    system packages, .venv, vertraag, the Dutch model (when online), then `vertraag run`
+#   scripts/setup.sh run    system packages, .venv, vertraag, the Dutch model (when online), then `vertraag start`
 #   scripts/setup.sh test   system packages (incl. the virtual sound card), .venv with the dev extra, test
 #                           models, then ruff, mypy and the whole pytest suite
 #   scripts/setup.sh install | install-dev   only the installation part
@@ -16,8 +16,10 @@ PYTHON=${PYTHON:-python3}
 # What the program needs at run time: a venv, PortAudio (sounddevice), libsndfile (WAV reading),
 # espeak-ng + aplay (pyttsx3 speech).
 RUN_PACKAGES="python3-venv python3-dev libportaudio2 libsndfile1 espeak-ng alsa-utils"
-# Extra for the tests: a virtual sound card (PulseAudio null sinks) and sox for test audio.
-TEST_PACKAGES="pulseaudio pulseaudio-utils libasound2-plugins sox"
+# Extra for the tests: a virtual sound card (PulseAudio null sinks), sox for test audio, tmux to check the
+# screen in a real terminal, chromium (the report page opened headless and photographed) and strace (a session
+# opens no network socket).
+TEST_PACKAGES="pulseaudio pulseaudio-utils libasound2-plugins sox tmux chromium strace"
 
 say() { printf 'vertraag setup: %s\n' "$*" >&2; }
 
@@ -60,7 +62,7 @@ run)
         "$VENV/bin/vertraag" model download || say "no Dutch model yet: vertraag listens to loudness only (see README)"
     fi
     shift
-    exec "$VENV/bin/vertraag" run "$@"
+    exec "$VENV/bin/vertraag" start "$@"
     ;;
 test)
     "$0" install-dev

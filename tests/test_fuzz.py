@@ -52,6 +52,7 @@ KEYS = sorted({key for keys in config_check.keys().values() for key in keys})
 def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "geen-config.toml"))
     monkeypatch.delenv(MODEL_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # a session report stays in the test's folder
 
 
 def one_line(err: str) -> str:

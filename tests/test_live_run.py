@@ -23,6 +23,7 @@ import pytest
 
 from tests import audio_gen as ag
 from tests.sound_card import client_env, vsound
+from tests.test_run_cli import TEST_DATA_HOME
 from vertraag.errors import EXIT_INTERRUPTED
 
 pytestmark = pytest.mark.sound
@@ -56,7 +57,7 @@ def listen_live(env: dict[str, str], wav: Path) -> tuple[list[dict[str, Any]], s
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**env, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml"},
+        env={**env, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml", "XDG_DATA_HOME": TEST_DATA_HOME},
     )
     try:
         time.sleep(STARTUP_GRACE_S)

@@ -18,7 +18,9 @@ from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USER_ERROR
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
-OTHER_TOOLS_FLAGS = {"--strict"}  # `mypy --strict` in "Tests and benchmarks": not a vertraag flag
+# Other programs' flags the README shows: `mypy --strict` ("Tests and benchmarks"); `systemctl --user enable
+# --now` and `journalctl --user` ("Raspberry Pi").
+OTHER_TOOLS_FLAGS = {"--strict", "--user", "--now"}
 ALWAYS_THERE = {"--help"}  # argparse's own, on every command
 
 

@@ -46,8 +46,13 @@ def test_a_lost_microphone_is_reported_and_comes_back() -> None:
     mic = FlakyMic(per_run=5, runs=2, down_tries=3)
     problems: list[str] = []
     waits: list[float] = []
-    source = ReconnectingSource(mic, lost=Lost, on_problem=problems.append, sleep=waits.append)
+    back: list[int] = []
+    source = ReconnectingSource(
+        mic, lost=Lost, on_problem=problems.append, on_back=lambda: back.append(len(problems)),
+        sleep=waits.append,
+    )  # fmt: skip
     frames = list(source.frames())
+    assert back == [1]  # told once, after the loss
     assert len(frames) == 10
     starts = [f.start for f in frames]
     assert starts == sorted(starts) and len(set(starts)) == 10  # audio time goes on, nothing repeated

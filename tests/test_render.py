@@ -21,6 +21,7 @@ EXAMPLES = [
         {"category": "absolute", "match": "nooit", "reframe": "Wil je het proberen als: ...?"},
     ),
     Event(ev.FINDING, 7.0, {"category": "i_message", "match": "ik voel me", "reframe": ""}),
+    Event(ev.FINDING, 7.5, {"category": "safety", "match": "bang voor je", "reframe": ""}),
     Event(ev.SOURCE_PROBLEM, 8.0, {"reason": "De microfoon is weggevallen."}),
 ]
 
@@ -38,6 +39,24 @@ def test_categories_are_named_in_dutch_and_positive_findings_carry_no_arrow() ->
     assert "ik-boodschap" in render(EXAMPLES[7]) and "→" not in render(EXAMPLES[7])
 
 
+def test_a_safety_finding_gives_the_help_lines_not_an_i_message() -> None:
+    line = render(EXAMPLES[8])
+    assert "veiligheid" in line and "bang voor je" in line
+    assert "0800-2000" in line and "112" in line and "113" in line
+    assert "ik-boodschap" not in line
+
+
 def test_clock_is_minutes_and_tenths() -> None:
     assert clock(0.0) == "00:00.0"
     assert clock(75.34) == "01:15.3"
+
+
+def test_the_calibration_reads_as_dutch_lines() -> None:
+    cal = ev.CALIBRATION
+    room = render(Event(cal, 3.0, {"step": "room", "noise_db": -61.2}))
+    anna = render(Event(cal, 9.0, {"step": "a", "name": "Anna", "baseline_db": -27.4, "calm_wps": None}))
+    bram = render(Event(cal, 20.0, {"step": "b", "name": "Bram", "baseline_db": None, "calm_wps": None}))
+    assert "kamer" in room and "-61" in room
+    assert "Anna rustig op -27.4 dBFS" in anna
+    assert "Bram niet goed gehoord" in bram
+    assert "kalibratie klaar" in render(Event(cal, 21.0, {"step": "done"}))

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ import pytest
 from tests import audio_gen as ag
 from vertraag.audio.frames import SAMPLE_RATE
 
+# Runs write a session report into the user's data folder: in the tests that is a folder of their own.
+TEST_DATA_HOME = tempfile.mkdtemp(prefix="vertraag-test-data-")
 HOLD_S = 1.5  # the default hold time of the raised-voice detector
 LATENCY_BUDGET_S = 0.3  # the allowance on top of the hold time
 RAISE_DB = 10.0
@@ -28,7 +31,8 @@ def run_cli(
     *args: str | Path, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k != "VERTRAAG_MODEL"}  # the test decides the model
-    full_env = {**base, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml", **(env or {})}
+    defaults = {"VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml", "XDG_DATA_HOME": TEST_DATA_HOME}
+    full_env = {**base, **defaults, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "vertraag", *map(str, args)],
         capture_output=True,
@@ -148,8 +152,11 @@ def test_all_silent_recording_has_nothing_to_report(tmp_path: Path) -> None:
     path = ag.write_wav(tmp_path / "stil.wav", ag.silence(5.0))
     proc = run_cli("run", "--input", path, "--json", "--engine", "none")
     assert proc.returncode == 0
-    # Only the session's frame (the free conversation began, the recording ended): nothing was heard or said.
-    assert [json.loads(line)["type"] for line in proc.stdout.splitlines()] == ["phase", "session_end"]
+    # Only the session's frame (the free conversation began, the recording ended) and the loudness readings:
+    # nothing was heard or said.
+    kinds = [json.loads(line)["type"] for line in proc.stdout.splitlines()]
+    assert [k for k in kinds if k != "level"] == ["phase", "session_end"]
+    assert kinds.count("level") == 5  # one a second
     assert "Geen spraak" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 

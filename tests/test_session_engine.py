@@ -213,6 +213,36 @@ def test_speaker_listener_waits_for_the_floor_to_be_passed() -> None:
     assert d.state.phase.id == "samenvatten"
 
 
+def test_a_lost_microphone_holds_the_turn_says_so_and_it_goes_on_where_it_was() -> None:
+    d = Drive("vertraag", turn_seconds=30, breathing=False)
+    d.through_opening()
+    d.wait(10)
+    d.feed("source_lost")
+    assert [s.prompt for _, s in d.says()][-1] == "microfoon_weg"
+    d.wait(120)  # two minutes without a microphone: the turn does not run out
+    assert d.state.phase is not None and d.state.phase.id == "spreken"
+    d.speak(3.0, "je luistert ook nooit naar me", **NOOIT)  # nothing is decided on a lost source
+    assert [s.prompt for _, s in d.says()][-1] == "microfoon_weg"
+    d.feed("source_back")
+    assert [s.prompt for _, s in d.says()][-1] == "microfoon_terug"
+    d.wait(SAY_S + 1)
+    assert d.state.phase is not None and d.state.phase.id == "spreken"
+    assert 15.5 < d.state.remaining_s < 16.5  # the 20 s left when it went, minus the 4 s since it is back
+    d.feed("source_back")  # said once only
+    assert [s.prompt for _, s in d.says()].count("microfoon_terug") == 1
+
+
+def test_a_guide_cut_short_by_a_lost_microphone_is_given_again_when_it_is_back() -> None:
+    d = Drive("vertraag", breathing=False)
+    d.wait(1.0)  # the welcome is being spoken
+    d.feed("source_lost")
+    d.wait(30)
+    d.feed("source_back")
+    assert [s.prompt for _, s in d.says()][-2:] == ["microfoon_terug", "welkom"]
+    d.wait(2 * SAY_S + 1)
+    assert d.state.phase is not None and d.state.phase.id == "spreken"
+
+
 def test_firmer_wording_is_for_the_same_kind_of_thing_going_on() -> None:
     d = Drive("vrij")
     d.speak(2.0, "je luistert nooit", **NOOIT)

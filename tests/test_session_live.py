@@ -20,6 +20,7 @@ import pytest
 
 from tests import audio_gen as ag
 from tests.sound_card import client_env, vsound
+from tests.test_run_cli import TEST_DATA_HOME
 
 pytestmark = pytest.mark.sound
 
@@ -53,7 +54,7 @@ def _session(env: dict[str, str], wav: Path, speaker_raw: Path) -> tuple[list[di
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**env, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml"},
+        env={**env, "VERTRAAG_CONFIG": "/nonexistent-on-purpose.toml", "XDG_DATA_HOME": TEST_DATA_HOME},
     )
     try:
         time.sleep(STARTUP_GRACE_S)

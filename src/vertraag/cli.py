@@ -1,7 +1,7 @@
 """The `vertraag` command: parses flags, hands over to one subcommand module, turns UserErrors into one line.
 
-Subcommands live in their own modules (`cli_run.py`, `cli_scan.py`, `cli_model.py`); each offers
-`register(subparsers)` and sets `func(args) -> exit code`.
+Subcommands live in their own modules (`cli_run.py`, `cli_scan.py`, `cli_model.py`, `cli_report.py`); each
+offers `register(subparsers)` and sets `func(args) -> exit code`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,17 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from vertraag import __version__, cli_bench, cli_devices, cli_model, cli_run, cli_scan
+from vertraag import (
+    __version__,
+    cli_bench,
+    cli_devices,
+    cli_model,
+    cli_report,
+    cli_run,
+    cli_scan,
+    cli_service,
+    cli_start,
+)
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR, UserError
 
 log = logging.getLogger(__name__)
@@ -35,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="count", default=0, help="meer details in het logboek (stderr)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (cli_run, cli_scan, cli_model, cli_devices, cli_bench):
+    for module in (cli_start, cli_run, cli_scan, cli_model, cli_devices, cli_service, cli_report, cli_bench):
         module.register(subparsers)
     return parser
 

@@ -1,4 +1,5 @@
-"""`vertraag devices`: the microphones this machine offers, by number and name (for `--device`)."""
+"""`vertraag devices`: the microphones and speakers this machine offers, by number and name (for
+`--input-device` / `--device` and `--output-device`)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,31 @@ import argparse
 from typing import Any
 
 from vertraag.errors import UserError
+from vertraag.phrases import message
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "devices",
-        help="toon de microfoons (voor --device)",
-        description="Toon de microfoons van deze computer.",
+        help="toon de microfoons en luidsprekers (voor --input-device en --output-device)",
+        description="Toon de microfoons en luidsprekers van deze computer.",
     )
     parser.set_defaults(func=devices_command)
 
 
 def devices_command(args: argparse.Namespace) -> int:
-    from vertraag.audio.mic_source import list_input_devices
+    from vertraag.audio.devices import list_devices
 
-    inputs = list_input_devices()
-    if not inputs:
-        raise UserError("Geen microfoon gevonden: sluit er een aan en probeer het opnieuw.")
-    for index, name in inputs:
-        print(f"{index:3d}  {name}")
+    found = list_devices()
+    if not found:
+        raise UserError(message("devices_none"))
+    for title, devices in (
+        (message("devices_inputs"), [d for d in found if d.inputs > 0]),
+        (message("devices_outputs"), [d for d in found if d.outputs > 0]),
+    ):
+        print(title)
+        for device in devices:
+            print(f"{device.index:3d}  {device.name}")
+        if not devices:
+            print(f"     {message('start_no_devices')}")
     return 0

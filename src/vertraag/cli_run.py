@@ -21,6 +21,7 @@ from vertraag.events import Event
 from vertraag.phrases import message
 from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
 from vertraag.render import render
+from vertraag.report.session import SessionReport
 from vertraag.session.protocol import protocol_names
 
 if TYPE_CHECKING:
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from vertraag.recognize.base import Recognizer
 
 log = logging.getLogger(__name__)
+
+LEVEL_EVERY_S = 1.0  # one `level` event per second of audio: the report's loudness over time
+# Shown only with --json or -v: the recogniser's running guesses and the loudness readings.
+QUIET_TYPES = frozenset({ev.PARTIAL, ev.LEVEL})
 
 
 def register(subparsers: Any) -> None:
@@ -58,6 +63,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
     parser.add_argument(
         "--speak-to", type=Path, help="schrijf de opname met de prompts erin gemengd naar dit WAV-bestand"
+    )
+    parser.add_argument(
+        "--report-dir", type=Path, help="map voor het verslag (standaard ~/.local/share/vertraag/verslagen)"
+    )
+    parser.add_argument("--record", action="store_true", help="bewaar ook het geluid (WAV) bij het verslag")
+    parser.add_argument(
+        "--transcript", action="store_true", help="bewaar ook wat er gezegd is (standaard niet)"
     )
     parser.set_defaults(func=run_command)
 
@@ -90,22 +102,36 @@ def run_command(args: argparse.Namespace) -> int:
         recognizer = _recognizer(
             settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0
         )
-        pipeline = Pipeline(settings, recognizer=recognizer, word_detector=_word_detector(recognizer))
+        pipeline = Pipeline(
+            settings,
+            recognizer=recognizer,
+            word_detector=_word_detector(recognizer),
+            level_every_s=LEVEL_EVERY_S,
+        )
         voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to, config=config)
+        session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript)
     except BaseException:
         source.close()
         raise
     runner = SessionRunner(
-        pipeline, config, voice, tail_s=settings.session.half_duplex_tail_ms / 1000.0, stop_when_ended=live
+        pipeline,
+        config,
+        voice,
+        tail_s=settings.session.half_duplex_tail_ms / 1000.0,
+        stop_when_ended=live,
+        closing=session.closing,
     )
     show_partials = args.json or args.verbose > 0
     if live and not args.json:
         print(message("listening"), file=sys.stderr)
     interrupted = False
     frames = source.frames() if recorder is None else recorder.frames(source.frames())
+    if args.record:
+        frames = session.record(frames)
     try:
         for event in runner.run(frames):
-            if event.type == ev.PARTIAL and not show_partials:
+            session.collector.add(event)
+            if event.type in QUIET_TYPES and not show_partials:
                 continue
             write(event)
     except KeyboardInterrupt:
@@ -115,6 +141,7 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         source.close()
         voice.close()
+        session.stop_recording()
     if recorder is not None and args.speak_to is not None:
         from vertraag.session.mixdown import mix, write_mixdown
 
@@ -124,9 +151,12 @@ def run_command(args: argparse.Namespace) -> int:
         if not interrupted:
             raise NothingToReport(message("no_speech", name=name))
         print(message("no_speech", name=name), file=sys.stderr)
-    elif not args.json:
+        return EXIT_INTERRUPTED
+    if not args.json:
         summary = pipeline.summary
         print(message("summary", audio=summary.audio_seconds, speech=summary.speech_seconds), file=sys.stderr)
+    for line in session.save(until=pipeline.summary.audio_seconds):
+        print(line, file=sys.stderr)
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 

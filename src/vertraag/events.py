@@ -22,11 +22,14 @@ UTTERANCE = "utterance"  # recogniser's final result; `text`, `start`, `end`, `w
 FINDING = "finding"  # unsafe language in an utterance; `category`, `match`, `reframe`
 SOURCE_PROBLEM = "source_problem"  # the audio source lost data or the device; `reason`
 SPEECH_RATE = "speech_rate"  # speech held well above the talker's calm rate; `rate_wps`, `calm_wps`, `onset`
+LEVEL = "level"  # the loudness of the last second (for the report's plot); `level_db`, `speech_db`
 # The session's own (session/runner.py):
 PHASE = "phase"  # a phase of the protocol began; `phase`, `speaker`, `listener`, `seconds`
 PROMPT = "prompt"  # vertraag says something; `id`, `text`, `reason`, `trigger_t`
 TIMER = "timer"  # the phase timer stopped or went on; `running`, `remaining`
 SESSION_END = "session_end"  # the conversation is over; `reason`
+# vertraag start's calibration (start/calibrate.py): `step` (room | a | b | done), `name`, what was measured
+CALIBRATION = "calibration"
 
 TIME_DECIMALS = 3  # millisecond resolution is plenty for a conversation
 

@@ -60,3 +60,37 @@ class SpeechLoudness:
         mean = max(math.fsum(self._powers) / len(self._powers), MIN_POWER)
         self._level = 10.0 * math.log10(mean)
         return self._level
+
+
+class LevelMeter:
+    """The loudness over time for the session report: one reading per `interval_s` of audio.
+
+    `level_db` is the power average of every frame in the interval (the room: speech, pauses, noise);
+    `speech_db` is the power average of its speech frames only, or None when nobody spoke. A second is
+    what a plot over a half-hour conversation can show; finer readings would only make the report bigger.
+    """
+
+    def __init__(self, *, interval_s: float) -> None:
+        self._interval_s = interval_s
+        self._end = interval_s
+        self._all: list[float] = []
+        self._speech: list[float] = []
+
+    def update(
+        self, t_end: float, level_db: float, *, is_speech: bool
+    ) -> tuple[float, float, float | None] | None:
+        """Add one frame (ending at `t_end`); (t, level_db, speech_db) when an interval is complete."""
+        power = 10.0 ** (level_db / 10.0)
+        self._all.append(power)
+        if is_speech:
+            self._speech.append(power)
+        if t_end + 1e-9 < self._end:
+            return None
+        reading = (self._end, _mean_db(self._all), _mean_db(self._speech) if self._speech else None)
+        self._all, self._speech = [], []
+        self._end += self._interval_s
+        return reading
+
+
+def _mean_db(powers: list[float]) -> float:
+    return 10.0 * math.log10(max(math.fsum(powers) / len(powers), MIN_POWER))

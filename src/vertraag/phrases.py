@@ -59,3 +59,18 @@ def message(key: str, language: str = DEFAULT_LANGUAGE, **fields: object) -> str
         return template.format(**fields)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+@cache
+def screen_texts(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The terminal screen's words (`messages.toml`, section [screen])."""
+    table = load_toml(language_dir(language) / "messages.toml").get("screen", {})
+    return {str(k): str(v) for k, v in table.items()}
+
+
+def screen_text(key: str, **fields: object) -> str:
+    template = screen_texts().get(key, key)
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return template

@@ -13,6 +13,7 @@ microphone would have sounded. The pipeline never touches hardware; sources and 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from vertraag.detect.raised_voice import RaisedVoiceDetector
 from vertraag.detect.speech_rate import SpeechRateDetector
 from vertraag.detect.words import WordDetector
 from vertraag.events import Event
-from vertraag.loudness import SpeechLoudness, frame_dbfs
+from vertraag.loudness import LevelMeter, SpeechLoudness, frame_dbfs
 from vertraag.recognize.base import Partial, Recognizer, RecognizerEvent, Utterance
 from vertraag.vad import SpeechProbability, VoiceActivity
 
@@ -49,6 +50,7 @@ class Pipeline:
         recognizer: Recognizer | None = None,
         word_detector: WordDetector | None = None,
         speech_probability: SpeechProbability | None = None,
+        level_every_s: float | None = None,
     ) -> None:
         self._voice = VoiceActivity(settings.vad, probability=speech_probability)
         self._loudness = SpeechLoudness()
@@ -57,11 +59,30 @@ class Pipeline:
         self._talker: str | None = None
         self._recognizer = recognizer
         self._words = word_detector
+        # `level` events (the loudness over time, for the session report) only when asked for.
+        self._meter = LevelMeter(interval_s=level_every_s) if level_every_s else None
         self.summary = RunSummary()
 
     def set_talker(self, talker: str | None) -> None:
         """Whose voice comes next ("a", "b"; None = either): their own calm level and rate apply."""
         self._talker = talker
+
+    def calibrate_talker(
+        self, talker: str | None, *, baseline_db: float | None, calm_wps: float | None
+    ) -> None:
+        """A talker's calm level and calm rate, known from the calibration (None = learn it as usual)."""
+        settings = self._settings.raised_voice
+        if baseline_db is not None:
+            settings = dataclasses.replace(settings, baseline_db=baseline_db)
+        self._talkers[talker] = (
+            RaisedVoiceDetector(settings),
+            SpeechRateDetector(self._settings.speech_rate, calm_wps=calm_wps),
+        )
+
+    @property
+    def calm_db(self) -> float | None:
+        """The calm level of the voice expected now (None while it is still being learned)."""
+        return self._detectors()[0].baseline_db
 
     def _detectors(self) -> tuple[RaisedVoiceDetector, SpeechRateDetector]:
         found = self._talkers.get(self._talker)
@@ -79,6 +100,11 @@ class Pipeline:
         out = list(decision.events)
         smoothed = self._loudness.update(level_db, is_speech=decision.is_speech)
         out += self._detectors()[0].update(frame.t, smoothed, is_speech=decision.is_speech)
+        if self._meter is not None:
+            reading = self._meter.update(frame.t_end, level_db, is_speech=decision.is_speech)
+            if reading is not None:
+                t, room_db, speech_db = reading
+                out.append(Event(ev.LEVEL, t, {"level_db": room_db, "speech_db": speech_db}))
         if self._recognizer is not None:
             out += self._from_recognizer(self._recognizer.accept(frame, is_speech=decision.in_segment))
         self.summary.audio_seconds = frame.t_end

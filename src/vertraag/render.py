@@ -8,7 +8,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from vertraag.events import FINDING, SESSION_END, Event
+from vertraag.detect.words.rule_file import SAFETY
+from vertraag.events import CALIBRATION, FINDING, SESSION_END, Event
 from vertraag.phrases import language_dir, load_toml, message
 
 SECONDS_PER_MINUTE = 60
@@ -39,8 +40,15 @@ def render(event: Event) -> str:
     if event.type == SESSION_END:
         fields["end_nl"] = _names("end_reasons").get(str(fields.get("reason")), str(fields.get("reason")))
     key = event.type
-    if key == FINDING and not fields.get("reframe"):
+    if key == FINDING and fields.get("category") == SAFETY:
+        key = "finding_safety"  # violence, fear or danger: the help lines, not an I-message invitation
+    elif key == FINDING and not fields.get("reframe"):
         key = "finding_positive"  # an I-message or a repair: named, never nudged
+    if key == CALIBRATION:
+        step = fields.get("step")
+        known = fields.get("baseline_db") is not None
+        partner = "calibration_partner" if known else "calibration_partner_unknown"
+        key = f"calibration_{step}" if step in ("room", "done") else partner
     line = message(key, **fields)
     if line == key:
         details = ", ".join(f"{k}={v}" for k, v in event.data.items())

@@ -1,9 +1,9 @@
 """A microphone that comes back: when the device disappears mid-session, tell the caller and try again.
 
 A mic pulled out of a Raspberry Pi, or a sound server that restarts, must not end the conversation. The
-wrapper reports the loss (so the session can say so and pause), retries with a growing wait, and carries on
-with audio time continuing where it stopped. It gives up, with the source's clear message, only after
-`give_up_s` seconds without a microphone.
+wrapper reports the loss (so the session can say so and pause) and the return, retries with a growing wait,
+and carries on with audio time continuing where it stopped. It gives up, with the source's clear message,
+only after `give_up_s` seconds without a microphone.
 """
 
 from __future__ import annotations
@@ -42,12 +42,14 @@ class ReconnectingSource:
         *,
         lost: type[UserError],
         on_problem: Callable[[str], None],
+        on_back: Callable[[], None] | None = None,
         give_up_s: float = GIVE_UP_S,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._source = source
         self._lost = lost
         self._on_problem = on_problem
+        self._on_back = on_back
         self._give_up_s = give_up_s
         self._sleep = sleep
         self.reconnects = 0
@@ -78,5 +80,7 @@ class ReconnectingSource:
                 continue
             self.reconnects += 1
             log.warning("microphone back after %.1f s", waited)
+            if self._on_back is not None:
+                self._on_back()
             return
         raise cause

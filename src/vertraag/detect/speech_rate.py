@@ -35,9 +35,9 @@ def words_per_second(utterance: Utterance) -> float | None:
 
 
 class SpeechRateDetector:
-    def __init__(self, settings: SpeechRateSettings) -> None:
+    def __init__(self, settings: SpeechRateSettings, *, calm_wps: float | None = None) -> None:
         self._settings = settings
-        self._calm: float | None = None
+        self._calm: float | None = calm_wps  # known from the calibration, else learned
         self._learning: list[float] = []
         self._learned_s = 0.0
         self._fast: list[float] = []  # rates of the current run of fast utterances

@@ -16,6 +16,8 @@ from vertraag.session.protocol import Breath
 TICK = "tick"  # time passed (one per frame); no fields
 COMMAND = "command"  # `command`: next | pause | resume | repeat | stop | timeout (keys, voice commands)
 PROMPT_DONE = "prompt_done"  # vertraag's last voice block has finished playing
+SOURCE_LOST = "source_lost"  # the microphone is gone: the session holds (timer, interventions) and says so
+SOURCE_BACK = "source_back"  # the microphone is back: the session goes on where it was
 
 
 @dataclass(frozen=True)

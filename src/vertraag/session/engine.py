@@ -28,6 +28,8 @@ from vertraag.session import commands as cmd
 from vertraag.session.actions import (
     COMMAND,
     PROMPT_DONE,
+    SOURCE_BACK,
+    SOURCE_LOST,
     Action,
     Breathe,
     Chime,
@@ -48,6 +50,7 @@ from vertraag.session.policy import (
     Intervention,
 )
 from vertraag.session.state import (
+    HOLD_SOURCE,
     HOLD_USER,
     HOLD_VOICE,
     TIMEOUT_PROTOCOL,
@@ -126,6 +129,8 @@ def _handle(state: State, event: Event) -> Step:
         return _prompt_done(state)
     if event.type == COMMAND:
         return _command(state, str(data.get("command", "")))
+    if event.type in (SOURCE_LOST, SOURCE_BACK):
+        return _source(state, lost=event.type == SOURCE_LOST)
     if event.type == ev.UTTERANCE:
         said = state.config.commands.command(str(data.get("text", "")), pause_word=state.config.pause_word)
         return _command(state, said) if said is not None else (state, [])
@@ -204,6 +209,21 @@ def _prompt_done(state: State) -> Step:
     return state, []
 
 
+def _source(state: State, *, lost: bool) -> Step:
+    """The microphone went away (hold everything and say so) or came back (say so and go on)."""
+    if lost == (HOLD_SOURCE in state.holds):
+        return state, []
+    holds = state.holds | {HOLD_SOURCE} if lost else state.holds - {HOLD_SOURCE}
+    cut = state.voice  # what vertraag was saying when the microphone went
+    state = dataclasses.replace(state, holds=holds, pending=None, speaking=False, silent_since=state.now)
+    state, actions = _reply(state, "microfoon_weg" if lost else "microfoon_terug", hush=cut is not None)
+    phase = state.phase
+    if not lost and phase is not None and phase.spec.kind in ("guide", "breathing"):
+        state, again = _enter(state, state.index)  # a guide cut short is given again, whole
+        actions += again
+    return state, actions
+
+
 # ------------------------------------------------------------------------------------------ commands
 
 
@@ -268,7 +288,7 @@ def _start_timeout(state: State) -> Step:
 
 def _due(state: State) -> Step:
     """Whatever has come due at `state.now`: an intervention, the end of a phase, a time-out."""
-    if state.voice is not None:
+    if state.voice is not None or HOLD_SOURCE in state.holds:
         return state, []
     settings = state.config.settings
     if state.pending is not None:

@@ -13,7 +13,7 @@ measured and never learned into a calm level.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from vertraag import events as ev
@@ -38,6 +38,12 @@ from vertraag.session.voice import Voice
 
 log = logging.getLogger(__name__)
 
+SUMMARY_PROMPT = "samenvatting"  # the closing words' prompt id (a voice folder may hold no fixed recording)
+SUMMARY_REASON = "summary"
+# The closing words for a session that ended with this reason at this audio time, or None to say nothing
+# (report/closing.py).
+Closing = Callable[[str, float], str | None]
+
 
 @dataclass
 class SessionOutcome:
@@ -49,9 +55,17 @@ class SessionOutcome:
 
 class SessionRunner:
     def __init__(
-        self, pipeline: Pipeline, config: SessionConfig, voice: Voice, *, tail_s: float, stop_when_ended: bool
+        self,
+        pipeline: Pipeline,
+        config: SessionConfig,
+        voice: Voice,
+        *,
+        tail_s: float,
+        stop_when_ended: bool,
+        closing: Closing | None = None,
     ) -> None:
         self._pipeline = pipeline
+        self._closing = closing
         self._voice = voice
         self._tail_s = tail_s
         self._stop_when_ended = stop_when_ended
@@ -84,6 +98,10 @@ class SessionRunner:
     def command(self, name: str, now: float) -> Iterator[Event]:
         """A command from outside the audio (a key): handled at audio time `now`."""
         yield from self._feed(Event("command", now, {"command": name}), now)
+
+    def notify(self, event_type: str, now: float) -> Iterator[Event]:
+        """Something about the session's input (SOURCE_LOST, SOURCE_BACK) at audio time `now`."""
+        yield from self._feed(Event(event_type, now), now)
 
     def _frame(self, frame: Frame) -> Iterator[Event]:
         now = frame.t_end
@@ -121,12 +139,19 @@ class SessionRunner:
                 self._voice_end = None
             elif isinstance(action, PhaseChange):
                 self._pipeline.set_talker(action.talker)
-                yield Event(ev.PHASE, now, _phase_fields(action))
+                yield Event(ev.PHASE, now, _phase_fields(action, self._state.config.names))
             elif isinstance(action, Timer):
                 yield Event(ev.TIMER, now, {"running": action.running, "remaining": action.remaining_s})
             elif isinstance(action, End):
                 self.outcome.end_reason = action.reason
-                yield Event(ev.SESSION_END, now + offset, {"reason": action.reason})
+                # The closing words start when the conversation ends; every event before has been consumed,
+                # so the words can count them.
+                closing = self._closing(action.reason, at) if self._closing is not None else None
+                if closing:
+                    yield Event(ev.PROMPT, at, _summary_fields(closing, at))
+                yield Event(ev.SESSION_END, at, {"reason": action.reason})
+                if closing:
+                    offset += self._voice.say(SUMMARY_PROMPT, 0, closing, at=at)
         if offset > 0.0:
             self._voice_end = now + offset
             self._deaf_until = self._voice_end + self._tail_s
@@ -136,11 +161,16 @@ def _prompt_fields(say: Say) -> dict[str, object]:
     return {"id": say.prompt, "text": say.text, "reason": say.reason, "trigger_t": say.trigger_t}
 
 
-def _phase_fields(change: PhaseChange) -> dict[str, object]:
+def _summary_fields(text: str, now: float) -> dict[str, object]:
+    return {"id": SUMMARY_PROMPT, "text": text, "reason": SUMMARY_REASON, "trigger_t": now}
+
+
+def _phase_fields(change: PhaseChange, names: Mapping[str, str]) -> dict[str, object]:
     return {
         "protocol": change.protocol,
         "phase": change.phase,
         "speaker": change.speaker,
         "listener": change.listener,
+        "talker": names.get(change.talker) if change.talker is not None else None,
         "seconds": change.seconds,
     }

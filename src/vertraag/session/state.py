@@ -27,6 +27,7 @@ VOICE_REPLY = "reply"  # a reply to a command
 
 HOLD_VOICE = "voice"  # the timer waits while vertraag speaks
 HOLD_USER = "user"  # the couple paused
+HOLD_SOURCE = "source"  # the microphone is gone; nothing is decided until it is back
 
 
 @dataclass(frozen=True)

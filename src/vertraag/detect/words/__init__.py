@@ -3,8 +3,11 @@
     detector = WordDetector.load()          # data: phrases/nl (lexicon*.toml, rules*.toml, reframes.toml)
     detector.find("je luistert ook nooit")  # [Finding(category='absolute', match='nooit', ...)]
 
-Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges) and i_message
-(a positive marker: "ik voel me ...", "sorry", "je hebt gelijk"; counted, never nudged). The words, the
+Categories: absolute, attack, contempt, blame, threat, past, defensive, command (the nudges), safety
+(violence, fear of the partner, harm to oneself: also a nudge, but with an empty reframe; the session stops
+the exercise and gives the help lines instead) and i_message (a positive marker: "ik voel me ...", "sorry",
+"je hebt gelijk"; counted, never nudged). The words of a safety finding belong to safety alone: findings of
+other categories that overlap it are dropped ("blijf van me af" is no order to rephrase). The words, the
 context rules and the reframes are data that a therapist can read and extend; this module only runs them:
 text analysis (text.py), patterns (pattern.py), rule conditions (rules.py), loading (lexicon.py, rule_file.py,
 schema.py), verb forms (verbs.py): the modules of this package.
@@ -20,16 +23,15 @@ from typing import Any
 
 from vertraag.detect.words.lexicon import Lexicon, load_lexicon
 from vertraag.detect.words.pattern import Pattern
-from vertraag.detect.words.rule_file import CATEGORIES
+from vertraag.detect.words.rule_file import CATEGORIES, I_MESSAGE, SAFETY, WITHOUT_REFRAME
 from vertraag.detect.words.rules import CONTEXT_WORDS, Hit, Rule, find_hit
 from vertraag.detect.words.text import Text, analyse
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ALL_CATEGORIES", "I_MESSAGE", "NUDGE_CATEGORIES", "Finding", "WordDetector"]
+__all__ = ["ALL_CATEGORIES", "I_MESSAGE", "NUDGE_CATEGORIES", "SAFETY", "Finding", "WordDetector"]
 
-I_MESSAGE = "i_message"
 NUDGE_CATEGORIES = frozenset(c for c in CATEGORIES if c != I_MESSAGE)  # what the session may respond to
 ALL_CATEGORIES = CATEGORIES
 
@@ -42,7 +44,7 @@ class Finding:
     match: str
     start: int  # character offsets in the utterance text
     end: int
-    reframe: str  # a Dutch invitation to say it as an I-message; "" for i_message
+    reframe: str  # a Dutch invitation to say it as an I-message; "" for i_message and safety
     rule: str = ""  # the stable id of the rule that fired ("threat-packing"), as written in its file
     pattern: str = ""  # the pattern of that rule that matched, as written
     file: str = ""  # the rule's file in phrases/<language>/ ("rules-threat.toml")
@@ -110,7 +112,7 @@ class WordDetector:
         for hit in hits:
             found.setdefault(hit.clause, set()).add(hit.rule.category)
         hits += self._second_pass.hits(analysed, self._lexicon, found=found)
-        return [self._finding(analysed, hit) for hit in _without_overlaps(hits)]
+        return [self._finding(analysed, hit) for hit in _safety_first(_without_overlaps(hits))]
 
     def _finding(self, text: Text, hit: Hit) -> Finding:
         start, end = text.starts[hit.first], text.ends[hit.last - 1]
@@ -127,7 +129,7 @@ class WordDetector:
 
     def _reframe(self, text: Text, hit: Hit) -> str:
         category = hit.rule.category
-        if category == I_MESSAGE:
+        if category in WITHOUT_REFRAME:
             return ""
         lo, hi = text.clauses[hit.clause]
         lo, hi = max(lo, hit.first - CONTEXT_WORDS), min(hi, hit.last + CONTEXT_WORDS)
@@ -222,6 +224,18 @@ def _required_words(rule: Rule) -> tuple[frozenset[str], ...]:
 def _may_occur(pattern: Pattern, present: set[str]) -> bool:
     """Cheap pre-check: can the pattern start at any of these words?"""
     return pattern.starts_open or not pattern.first_words.isdisjoint(present)
+
+
+def _safety_first(hits: list[Hit]) -> list[Hit]:
+    """The words of a safety hit belong to safety alone: hits of other categories on them are dropped."""
+    safety = [(h.first, h.last) for h in hits if h.rule.category == SAFETY]
+    if not safety:
+        return hits
+    return [
+        h
+        for h in hits
+        if h.rule.category == SAFETY or not any(h.first < last and first < h.last for first, last in safety)
+    ]
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:

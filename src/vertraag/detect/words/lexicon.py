@@ -16,7 +16,7 @@ from typing import Any
 
 from vertraag.detect.words import schema
 from vertraag.detect.words.pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
-from vertraag.detect.words.rule_file import CATEGORIES, rules_in
+from vertraag.detect.words.rule_file import CATEGORIES, WITHOUT_REFRAME, rules_in
 from vertraag.detect.words.rules import Rule, Valence
 from vertraag.detect.words.text import (
     SUBJECT_OTHER,
@@ -229,7 +229,7 @@ def _reframes(path: Path, compile_all: Any) -> tuple[tuple[Topic, ...], dict[str
     data = load_toml(path)
     schema.known_keys(data, ("fallback", "topic"), str(path))
     fallback_table = _table(data, "fallback", path)
-    nudges = [c for c in CATEGORIES if c != "i_message"]
+    nudges = [c for c in CATEGORIES if c not in WITHOUT_REFRAME]
     schema.known_keys(fallback_table, nudges, f"{path} [fallback]")
     fallbacks = {c: schema.text(fallback_table, c, f"{path} [fallback]") for c in nudges}
     missing = [c for c, sentence in fallbacks.items() if sentence is None]

@@ -19,8 +19,12 @@ from vertraag.errors import UserError
 from vertraag.phrases import load_toml
 
 CATEGORIES = (
-    "absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command", "i_message",
+    "absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command", "safety",
+    "i_message",
 )  # fmt: skip
+I_MESSAGE = "i_message"  # a good sign: counted, never nudged
+SAFETY = "safety"  # violence, fear, danger: the session stops the exercise and gives the help lines
+WITHOUT_REFRAME = frozenset({I_MESSAGE, SAFETY})  # categories that never get an I-message invitation
 RULE_KEYS = frozenset(
     {
         "id", "category", "pattern", "patterns", "subject", "addressed", "unless", "requires",

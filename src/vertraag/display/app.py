@@ -1,0 +1,278 @@
+"""The terminal screen of `vertraag start` (Textual): a setup form, then the session.
+
+    setup:   the names, the pause word, the protocol, the detectors, whether to reuse the calibration
+    session: phase and whose turn it is, a big timer, the loudness meter (calm level and threshold marked),
+             the last prompt, the counts so far; keys: space volgende, p pauze/verder, h herhaal,
+             t time-out, q stoppen (Ctrl-C too)
+
+The app never touches audio: keys go to `session.send(...)` (handled by the worker between two frames, at
+audio time), and the screen is the fold (`ScreenModel`) of the events the worker puts on its queue.
+Calm colours, no flashing; it fits 80x24.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Digits, Footer, Input, Label, Select, Static
+
+from vertraag.display.meter import meter
+from vertraag.display.model import CALIBRATING, MIC_LOST, ScreenModel, SessionLike
+from vertraag.phrases import language_dir, load_toml, screen_text
+from vertraag.session.protocol import protocol_names
+from vertraag.start.live import Choice
+
+POLL_S = 0.05  # how often the screen takes new events: quicker than the eye, cheap
+CLOSE_AFTER_S = 2.0  # the last screen stays this long after the session ended, then the app exits
+SECONDS_PER_MINUTE = 60
+PHASE_WORDS = str.maketrans("-_", "  ")
+
+CSS = """
+Screen { background: #1e2a2f; color: #d8e2dc; }
+#phase { text-style: bold; color: #a9cbb7; height: 1; margin: 1 2 0 2; }
+#turn { height: 1; margin: 0 2; }
+#timer { color: #e8e4d8; margin: 1 2 0 2; width: auto; }
+#meter { height: 2; margin: 1 2 0 2; }
+#prompt { border: round #4f6f66; padding: 0 1; margin: 1 2 0 2; height: 6; }
+#counts { height: 1; margin: 0 2; color: #9fb3ad; }
+#status { height: 1; margin: 0 2; color: #d9b26f; }
+#setup { padding: 1 2; }
+#setup Label { margin-top: 1; color: #a9cbb7; }
+#setup Horizontal { height: auto; }
+#names Vertical { width: 1fr; height: auto; margin-right: 2; }
+#setup Label { margin-top: 1; color: #a9cbb7; }
+#start { margin-top: 1; }
+"""
+
+
+class SetupScreen(Screen[Choice]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+c", "app.quit", show=False, priority=True)]
+
+    def __init__(self, defaults: Choice, session: SessionLike) -> None:
+        super().__init__()
+        self._defaults = defaults
+        self._session = session
+
+    def compose(self) -> ComposeResult:
+        d = self._defaults
+        with Vertical(id="setup"):
+            yield Static(Text(screen_text("setup_title"), style="bold"))
+            with Horizontal(id="names"):
+                with Vertical():
+                    yield Label(screen_text("name_a"))
+                    yield Input(d.name_a, id="name_a", compact=True)
+                with Vertical():
+                    yield Label(screen_text("name_b"))
+                    yield Input(d.name_b, id="name_b", compact=True)
+            yield Label(screen_text("pause_word"))
+            yield Input(d.pause_word, id="pause_word", compact=True)
+            yield Label(screen_text("protocol"))
+            options = [(name, name) for name in protocol_names()]
+            yield Select(options, value=d.protocol, allow_blank=False, id="protocol", compact=True)
+            yield Label(screen_text("detectors"))
+            yield Checkbox(screen_text("raised_voice"), d.raised_voice, id="raised_voice", compact=True)
+            yield Checkbox(screen_text("words"), d.words, id="words", compact=True)
+            yield Checkbox(screen_text("speech_rate"), d.speech_rate, id="speech_rate", compact=True)
+            yield Checkbox(screen_text("reuse"), d.reuse_profile, id="reuse", compact=True)
+            yield Button(screen_text("start"), id="start", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self._offer_profile()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._offer_profile()
+
+    def _offer_profile(self) -> None:
+        """Reusing a calibration is offered only when this couple has one."""
+        names = self._names()
+        known = all(names) and self._session.profile_for(*names) is not None
+        reuse = self.query_one("#reuse", Checkbox)
+        reuse.disabled = not known
+        reuse.value = known and self._defaults.reuse_profile
+
+    def _names(self) -> tuple[str, str]:
+        return (
+            self.query_one("#name_a", Input).value.strip(),
+            self.query_one("#name_b", Input).value.strip(),
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._start()  # Enter in a field starts too
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        name_a, name_b = self._names()
+        if not name_a or not name_b:
+            self.query_one("#name_a" if not name_a else "#name_b", Input).focus()
+            return
+        reuse = self.query_one("#reuse", Checkbox)
+        protocol = self.query_one("#protocol", Select).value
+        choice = Choice(
+            name_a=name_a,
+            name_b=name_b,
+            pause_word=self.query_one("#pause_word", Input).value.strip() or self._defaults.pause_word,
+            protocol=str(protocol) if isinstance(protocol, str) else self._defaults.protocol,
+            raised_voice=self.query_one("#raised_voice", Checkbox).value,
+            words=self.query_one("#words", Checkbox).value,
+            speech_rate=self.query_one("#speech_rate", Checkbox).value,
+            reuse_profile=reuse.value and not reuse.disabled,
+        )
+        self.dismiss(choice)
+
+
+class SessionScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "send('next')", screen_text("key_next")),
+        Binding("p", "toggle_pause", screen_text("key_pause")),
+        Binding("h", "send('repeat')", screen_text("key_repeat")),
+        Binding("t", "send('timeout')", screen_text("key_timeout")),
+        Binding("q", "send('stop')", screen_text("key_stop")),
+        Binding("ctrl+c", "send('stop')", show=False, priority=True),
+    ]
+
+    def __init__(self, session: SessionLike, model: ScreenModel, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self._session = session
+        self._model = model
+        self._clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="phase")
+        yield Static(id="turn")
+        yield Digits(screen_text("timer_open"), id="timer")
+        yield Static(id="meter")
+        yield Static(screen_text("no_prompt"), id="prompt")
+        yield Static(id="counts")
+        yield Static(id="status")
+        yield Footer()
+
+    def action_send(self, command: str) -> None:
+        self._session.send(command)
+
+    def action_toggle_pause(self) -> None:
+        self._session.send("resume" if self._model.paused else "pause")
+
+    def refresh_from(self, model: ScreenModel) -> None:
+        phase = screen_text("phase_calibration") if model.status == CALIBRATING else model.phase
+        self.query_one("#phase", Static).update(phase.translate(PHASE_WORDS).upper())
+        self.query_one("#turn", Static).update(_turn(model))
+        self.query_one("#timer", Digits).update(_timer(model, self._clock()))
+        bar = meter(model.level_db, model.calm_db, model.threshold_db)
+        legend = Text(f"{screen_text('meter')}  {screen_text('meter_legend')}", style="#9fb3ad")
+        self.query_one("#meter", Static).update(Text("\n").join([bar, legend]))
+        self.query_one("#prompt", Static).update(model.last_prompt or screen_text("no_prompt"))
+        self.query_one("#counts", Static).update(screen_text("counts", **model.counts))
+        self.query_one("#status", Static).update(_status(model))
+
+
+def end_reason(reason: str) -> str:
+    """The end reason in words (messages.toml [end_reasons])."""
+    return str(load_toml(language_dir() / "messages.toml").get("end_reasons", {}).get(reason, reason))
+
+
+def _turn(model: ScreenModel) -> str:
+    if model.speaker and model.listener:
+        return screen_text("turn", speaker=model.speaker, listener=model.listener)
+    if model.speaker:
+        return screen_text("turn_one", speaker=model.speaker)
+    return screen_text("turn_open") if model.phase else ""
+
+
+def _timer(model: ScreenModel, now: float) -> str:
+    if model.seconds <= 0:
+        return screen_text("timer_open")
+    minutes, seconds = divmod(int(model.remaining(now) + 0.999), SECONDS_PER_MINUTE)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def _status(model: ScreenModel) -> str:
+    if model.ended is not None:
+        return screen_text("ended", reason=end_reason(model.ended))
+    if model.status in (CALIBRATING, MIC_LOST):
+        return screen_text(model.status)
+    if model.status:
+        return model.status
+    return screen_text("paused") if model.paused else ""
+
+
+class VertraagApp(App[ScreenModel]):
+    """`ask=False` skips the setup form (names and choices from the config or the profile)."""
+
+    CSS = CSS
+    TITLE = "vertraag"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        session: SessionLike,
+        defaults: Choice,
+        *,
+        ask: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        close_after_s: float = CLOSE_AFTER_S,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.model = ScreenModel()
+        self.choice: Choice | None = None
+        self._defaults = defaults
+        self._ask = ask
+        self._clock = clock
+        self._close_after_s = close_after_s
+        self._view: SessionScreen | None = None
+        self._worker: threading.Thread | None = None
+        self._done = False
+
+    def on_mount(self) -> None:
+        if self._ask:
+            self.push_screen(SetupScreen(self._defaults, self.session), self.begin)
+        else:
+            self.begin(self._defaults)
+
+    def begin(self, choice: Choice | None) -> None:
+        if choice is None:
+            self.exit(None)
+            return
+        self.choice = choice
+        self._view = SessionScreen(self.session, self.model, self._clock)
+        self.push_screen(self._view)
+        self._worker = threading.Thread(target=self.session.run, args=(choice,), name="vertraag-session")
+        self._worker.daemon = True
+        self._worker.start()
+        self.set_interval(POLL_S, self._poll)
+
+    def _poll(self) -> None:
+        changed = False
+        while not self._done:
+            try:
+                event = self.session.events.get_nowait()
+            except queue.Empty:
+                break
+            if event is None:
+                self._done = True
+                self.set_timer(self._close_after_s, lambda: self.exit(self.model))
+                break
+            lost = self.model.mic_lost
+            self.model.apply(event, self._clock())
+            changed = True
+            if lost and not self.model.mic_lost:
+                self.refresh(repaint=True)  # whatever the sound system scribbled meanwhile is painted over
+        if self._view is not None and (changed or self.model.timer_running):
+            self._view.refresh_from(self.model)
+
+    def on_unmount(self) -> None:
+        if self._worker is not None and self._worker.is_alive():
+            self.session.send("stop")
+            self.session.send("stop")  # a second stop ends at once: the app is going away
+            self._worker.join(timeout=5)
