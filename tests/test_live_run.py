@@ -8,13 +8,10 @@ a couple would speak into the microphone, and stops the program with Ctrl-C.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +19,6 @@ import numpy as np
 import pytest
 
 from tests import audio_gen as ag
-from tests.sound_card import client_env, vsound
 from tests.test_run_cli import TEST_DATA_HOME
 from vertraag.errors import EXIT_INTERRUPTED
 
@@ -32,18 +28,6 @@ RAISE_DB = 10.0
 STARTUP_GRACE_S = 3.0  # the program loads the VAD and opens the stream before it hears anything
 END_GRACE_S = 2.5  # speech_end is reported stop_ms after the last word, plus capture latency
 PROCESS_TIMEOUT_S = 60
-
-
-@pytest.fixture(scope="module")
-def card_env() -> Iterator[dict[str, str]]:
-    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
-        pytest.skip("pulseaudio/paplay not installed (apt install pulseaudio pulseaudio-utils)")
-    was_running = vsound("status").returncode == 0
-    started = vsound("start")
-    assert started.returncode == 0, started.stderr
-    yield {**os.environ, **client_env()}
-    if not was_running:
-        vsound("stop")
 
 
 def play_into_mic(path: Path, env: dict[str, str]) -> None:

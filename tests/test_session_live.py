@@ -5,13 +5,10 @@ echo path (module-loopback) triggers nothing more."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,6 @@ import numpy as np
 import pytest
 
 from tests import audio_gen as ag
-from tests.sound_card import client_env, vsound
 from tests.test_run_cli import TEST_DATA_HOME
 
 pytestmark = pytest.mark.sound
@@ -29,18 +25,6 @@ STARTUP_GRACE_S = 4.0
 AFTER_S = 8.0  # the prompt is spoken within the hold time of the rise, then it takes a few seconds
 TIMEOUT_S = 90
 RATE = 16000
-
-
-@pytest.fixture(scope="module")
-def card_env() -> Iterator[dict[str, str]]:
-    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
-        pytest.skip("pulseaudio/paplay not installed (apt install pulseaudio pulseaudio-utils)")
-    was_running = vsound("status").returncode == 0
-    started = vsound("start")
-    assert started.returncode == 0, started.stderr
-    yield {**os.environ, **client_env()}
-    if not was_running:
-        vsound("stop")
 
 
 def _session(env: dict[str, str], wav: Path, speaker_raw: Path) -> tuple[list[dict[str, Any]], str, float]:
