@@ -21,7 +21,6 @@ from vertraag.detect.words import WordDetector
 from vertraag.events import Event
 from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
-from vertraag.session import SessionConfig
 from vertraag.session.runner import SessionRunner
 from vertraag.session.voice import SilentVoice, Voice
 
@@ -81,13 +80,8 @@ def run_session(
     )
     detector = WordDetector.load() if recognizer is not None else None
     pipeline = Pipeline(settings, recognizer=recognizer, word_detector=detector)
-    config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vrij")
-    runner = SessionRunner(
-        pipeline,
-        config,
-        voice if voice is not None else SilentVoice(settings.voice.rate_wpm),
-        tail_s=settings.session.half_duplex_tail_ms / 1000.0,
-        stop_when_ended=False,
+    runner = SessionRunner.for_recording(
+        pipeline, settings, voice if voice is not None else SilentVoice(settings.voice.rate_wpm)
     )
     return list(runner.run(frames if frames is not None else frames_of(audio)))
 

@@ -19,13 +19,11 @@ from vertraag.config import Settings
 from vertraag.events import Event
 from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import Recognizer, RecognizerEvent, Utterance, Word
-from vertraag.session import SessionConfig
 from vertraag.session.runner import SessionRunner
 from vertraag.session.voice import SilentVoice
 
 BLOCK_SAMPLES = 1024  # what a sound card hands over at once (64 ms)
 STAND_IN_TEXT = "je luistert ook nooit naar me"  # an absolute: the word detector always finds it
-MS_PER_S = 1000.0
 
 
 @dataclass(frozen=True)
@@ -53,14 +51,7 @@ def run_scene(frames: Iterable[Frame], settings: Settings, *, recognizer: Recogn
 
     words = WordDetector.load() if recognizer is not None else None
     pipeline = Pipeline(settings, recognizer=recognizer, word_detector=words)
-    config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vrij")
-    runner = SessionRunner(
-        pipeline,
-        config,
-        SilentVoice(settings.voice.rate_wpm),
-        tail_s=settings.session.half_duplex_tail_ms / MS_PER_S,
-        stop_when_ended=False,
-    )
+    runner = SessionRunner.for_recording(pipeline, settings, SilentVoice(settings.voice.rate_wpm))
     clock = _FrameClock(frames)
     return [Emitted(event, clock.now) for event in runner.run(clock)]
 
