@@ -1,9 +1,9 @@
 """`vertraag verslag`: the reports of past sessions: list them, open one, delete one or all, the trend page.
 
-    vertraag verslag                  the list (numbered, oldest first)
-    vertraag verslag open N|ID        the closing words and the page's path; a browser on a desktop
-    vertraag verslag delete N|ID      removes that session's files (--all: every session, after a 'ja')
-    vertraag verslag trend            writes trend.html (0600) beside the reports: the sessions across weeks
+vertraag verslag                  the list (numbered, oldest first)
+vertraag verslag open N|ID        the closing words and the page's path; a browser on a desktop
+vertraag verslag delete N|ID      removes that session's files (--all: every session, after a 'ja')
+vertraag verslag trend            writes trend.html (0600) beside the reports: the sessions across weeks
 """
 
 from __future__ import annotations

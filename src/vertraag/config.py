@@ -96,8 +96,14 @@ class RaisedVoiceSettings:
     cooldown_ms: Ms = 20_000
     # The calm level in dBFS, if known (calibration); None = learn it from the first seconds of speech.
     baseline_db: Dbfs | None = None
-    # How much speech to learn the baseline from when it is not given.
+    # How much speech to learn a first baseline from when it is not given.
     calibration_ms: Ms = 4000
+    # Without a calibration the baseline keeps learning from the voice's speech until this much of it has
+    # been heard (its first minute), and is this low percentile of its smoothed speech levels: a loud start
+    # (a third of that minute) barely lifts it; lower percentiles sit ~3 dB under the median of real calm
+    # speech and would let calm speech reach the threshold.
+    learn_ms: Ms = 60_000
+    learn_percentile: Annotated[float, Meta(ge=0, le=50)] = 40.0
     # Silence shorter than this (a breath between shouted sentences) does not break a rise being held;
     # a longer one does, and also lets a new rise count as new.
     max_pause_ms: Ms = 1000

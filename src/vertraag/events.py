@@ -14,19 +14,22 @@ from typing import Any
 
 # Event types. Later steps (the session, prompts) add their own types to this same stream.
 SPEECH_START = "speech_start"  # voice activity began
-SPEECH_END = "speech_end"  # voice activity ended; `duration` in seconds
-RAISED_VOICE = "raised_voice"  # speech held louder than the calm baseline; `rise_db`, `onset`, `baseline_db`
-BASELINE = "baseline"  # the calm level was learned; `baseline_db`
+# `talker` on an event is "a", "b" (the partners), or None when unsure (voices/).
+SPEECH_END = "speech_end"  # voice activity ended; `duration` in seconds, `talker`, `confidence`
+VOICE = "voice"  # whose voice the last second or so of a segment was; `talker`, `start`, `end`, `confidence`
+RAISED_VOICE = "raised_voice"  # speech held louder than the talker's calm level; `rise_db`, `onset`, `talker`
+BASELINE = "baseline"  # a talker's calm level was learned; `baseline_db`, `talker`
 PARTIAL = "partial"  # recogniser's current hypothesis; `text` (stable part) and `pending`
-UTTERANCE = "utterance"  # recogniser's final result; `text`, `start`, `end`, `words`
-FINDING = "finding"  # unsafe language in an utterance; `category`, `match`, `reframe`
+UTTERANCE = "utterance"  # recogniser's final result; `text`, `start`, `end`, `words`, `talker`
+FINDING = "finding"  # unsafe language in an utterance; `category`, `match`, `reframe`, `talker`
 SOURCE_PROBLEM = "source_problem"  # the audio source lost data or the device; `reason`
-SPEECH_RATE = "speech_rate"  # speech held well above the talker's calm rate; `rate_wps`, `calm_wps`, `onset`
+SPEECH_RATE = "speech_rate"  # speech held well above the talker's calm rate; `rate_wps`, `calm_wps`, `talker`
 LEVEL = "level"  # the loudness of the last second (for the report's plot); `level_db`, `speech_db`
 # The session's own (session/runner.py):
 PHASE = "phase"  # a phase of the protocol began; `phase`, `speaker`, `listener`, `seconds`
 PROMPT = "prompt"  # vertraag says something; `id`, `text`, `reason`, `trigger_t`
 TIMER = "timer"  # the phase timer stopped or went on; `running`, `remaining`
+TALKED_OVER = "talked_over"  # one partner talked over the other's turn; `talker`, `turn_of`, `seconds`
 SESSION_END = "session_end"  # the conversation is over; `reason`
 # vertraag start's calibration (start/calibrate.py): `step` (room | a | b | done), `name`, what was measured
 CALIBRATION = "calibration"

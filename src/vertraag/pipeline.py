@@ -1,11 +1,15 @@
 """The listening pipeline: one frame in, the events it causes out.
 
-    frame -> level (loudness.py) -> speech activity (vad.py) -> speech loudness -> raised voice (detect/)
+    frame -> level (loudness.py) -> speech activity (vad.py) -> whose voice (voices/)
+          -> that voice's speech loudness -> raised voice (detect/by_voice.py)
           -> recogniser (recognize/) -> utterance -> word detector (detect/words/) -> finding events
-                                                  -> speech rate (detect/speech_rate.py)
+                                                  -> that voice's speech rate
 
-One microphone cannot tell the partners apart, but the session knows whose turn it is: `set_talker` says
-whose voice to expect, and each talker keeps their own calm level and calm speaking rate.
+One microphone hears both partners; the voice tracker tells them apart, and every measure follows the
+attributed voice, never the phase: each talker keeps their own calm level and calm speaking rate, and a
+stretch nobody is sure of feeds no one's. `speech_end`, `utterance`, `raised_voice`, `speech_rate` and
+`finding` carry `talker` ("a", "b", or None when unsure); a `voice` event says whose voice is heard about
+every second of a segment. Without a tracker everything is one voice (talker None).
 
 Every step is driven by audio time (the frame's position), so a recording replays exactly like the live
 microphone would have sounded. The pipeline never touches hardware; sources and engines are passed in.
@@ -13,7 +17,6 @@ microphone would have sounded. The pipeline never touches hardware; sources and 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,13 +24,15 @@ from dataclasses import dataclass
 from vertraag import events as ev
 from vertraag.audio.frames import Frame
 from vertraag.config import Settings
-from vertraag.detect.raised_voice import RaisedVoiceDetector
-from vertraag.detect.speech_rate import SpeechRateDetector
+from vertraag.detect.by_voice import VoiceMeasures
 from vertraag.detect.words import WordDetector
 from vertraag.events import Event
-from vertraag.loudness import LevelMeter, SpeechLoudness, frame_dbfs
+from vertraag.loudness import LevelMeter, frame_dbfs
 from vertraag.recognize.base import Partial, Recognizer, RecognizerEvent, Utterance
 from vertraag.vad import SpeechProbability, VoiceActivity
+from vertraag.voices import Attribution, VoiceTracker
+
+CONFIDENCE_DECIMALS = 2
 
 log = logging.getLogger(__name__)
 
@@ -51,55 +56,56 @@ class Pipeline:
         word_detector: WordDetector | None = None,
         speech_probability: SpeechProbability | None = None,
         level_every_s: float | None = None,
+        tracker: VoiceTracker | None = None,
     ) -> None:
         self._voice = VoiceActivity(settings.vad, probability=speech_probability)
-        self._loudness = SpeechLoudness()
         self._settings = settings
-        self._talkers: dict[str | None, tuple[RaisedVoiceDetector, SpeechRateDetector]] = {}
-        self._talker: str | None = None
+        self._tracker = tracker
+        self._measures = VoiceMeasures(settings, follow=tracker is not None)
         self._recognizer = recognizer
         self._words = word_detector
         # `level` events (the loudness over time, for the session report) only when asked for.
         self._meter = LevelMeter(interval_s=level_every_s) if level_every_s else None
         self.summary = RunSummary()
 
-    def set_talker(self, talker: str | None) -> None:
-        """Whose voice comes next ("a", "b"; None = either): their own calm level and rate apply."""
-        self._talker = talker
+    @property
+    def tracker(self) -> VoiceTracker | None:
+        return self._tracker
 
     def calibrate_talker(
         self, talker: str | None, *, baseline_db: float | None, calm_wps: float | None
     ) -> None:
         """A talker's calm level and calm rate, known from the calibration (None = learn it as usual)."""
-        settings = self._settings.raised_voice
-        if baseline_db is not None:
-            settings = dataclasses.replace(settings, baseline_db=baseline_db)
-        self._talkers[talker] = (
-            RaisedVoiceDetector(settings),
-            SpeechRateDetector(self._settings.speech_rate, calm_wps=calm_wps),
-        )
+        self._measures.calibrate(talker, baseline_db=baseline_db, calm_wps=calm_wps)
+
+    @property
+    def talker(self) -> str | None:
+        """Whose voice is heard now (None: nobody, or not sure)."""
+        return self._measures.current
 
     @property
     def calm_db(self) -> float | None:
-        """The calm level of the voice expected now (None while it is still being learned)."""
-        return self._detectors()[0].baseline_db
-
-    def _detectors(self) -> tuple[RaisedVoiceDetector, SpeechRateDetector]:
-        found = self._talkers.get(self._talker)
-        if found is None:
-            found = (
-                RaisedVoiceDetector(self._settings.raised_voice),
-                SpeechRateDetector(self._settings.speech_rate),
-            )
-            self._talkers[self._talker] = found
-        return found
+        """The calm level of the voice heard now (None while unknown or still being learned)."""
+        if self._tracker is None:
+            return self._measures.calm_db(None)
+        current = self._measures.current
+        return self._measures.calm_db(current) if current is not None else None
 
     def process(self, frame: Frame) -> list[Event]:
         level_db = frame_dbfs(frame.samples)
         decision = self._voice.update(frame, level_db=level_db)
-        out = list(decision.events)
-        smoothed = self._loudness.update(level_db, is_speech=decision.is_speech)
-        out += self._detectors()[0].update(frame.t, smoothed, is_speech=decision.is_speech)
+        attributions = (
+            self._tracker.update(frame, in_segment=decision.in_segment) if self._tracker is not None else []
+        )
+        out = [self._with_talker(e, attributions) for e in decision.events]
+        out += [_voice_event(a) for a in attributions if not a.whole_segment]
+        out += self._measures.frame(
+            frame.t,
+            level_db,
+            is_speech=decision.is_speech,
+            in_segment=decision.in_segment,
+            attributions=attributions,
+        )
         if self._meter is not None:
             reading = self._meter.update(frame.t_end, level_db, is_speech=decision.is_speech)
             if reading is not None:
@@ -111,6 +117,19 @@ class Pipeline:
         if decision.is_speech:
             self.summary.speech_seconds += frame.t_end - frame.t
         return out
+
+    def _with_talker(self, event: Event, attributions: list[Attribution]) -> Event:
+        """`speech_end` gets the whole segment's talker (and how sure), from this frame's judgement."""
+        if event.type != ev.SPEECH_END:
+            return event
+        whole = [a for a in attributions if a.whole_segment]
+        if whole:
+            talker, confidence = whole[-1].talker, round(whole[-1].confidence, CONFIDENCE_DECIMALS)
+        else:
+            duration = float(event.data.get("duration", 0.0))
+            talker = self._measures.talker_of(event.t - duration, event.t) if self._tracker else None
+            confidence = None
+        return Event(event.type, event.t, {**event.data, "talker": talker, "confidence": confidence})
 
     def finish(self, t_end: float) -> list[Event]:
         out = self._voice.finish(t_end)
@@ -128,12 +147,13 @@ class Pipeline:
             if isinstance(result, Partial):
                 out.append(Event(ev.PARTIAL, result.t, {"text": result.stable, "pending": result.pending}))
             elif isinstance(result, Utterance):
-                out.append(utterance_event(result))
-                out += self._findings(result)
-                out += self._detectors()[1].update(result)
+                talker, rate_events = self._measures.utterance(result)
+                out.append(utterance_event(result, talker))
+                out += self._findings(result, talker)
+                out += rate_events
         return out
 
-    def _findings(self, utterance: Utterance) -> list[Event]:
+    def _findings(self, utterance: Utterance, talker: str | None) -> list[Event]:
         if self._words is None or not utterance.text:
             return []
         return [
@@ -148,13 +168,14 @@ class Pipeline:
                     "text": utterance.text,
                     "utterance_start": utterance.start,
                     "utterance_end": utterance.end,
+                    "talker": talker,
                 },
             )
             for finding in self._words.find(utterance.text)
         ]
 
 
-def utterance_event(utterance: Utterance) -> Event:
+def utterance_event(utterance: Utterance, talker: str | None = None) -> Event:
     return Event(
         ev.UTTERANCE,
         utterance.end,
@@ -163,6 +184,20 @@ def utterance_event(utterance: Utterance) -> Event:
             "start": utterance.start,
             "end": utterance.end,
             "words": [word.to_dict() for word in utterance.words],
+            "talker": talker,
+        },
+    )
+
+
+def _voice_event(attribution: Attribution) -> Event:
+    return Event(
+        ev.VOICE,
+        attribution.end,
+        {
+            "talker": attribution.talker,
+            "start": attribution.start,
+            "end": attribution.end,
+            "confidence": round(attribution.confidence, CONFIDENCE_DECIMALS),
         },
     )
 

@@ -60,7 +60,7 @@ FULL = {"word_s": 300.0, "raised_s": 600.0, "playback_trials": 40}
 
 
 def parse_duration(text: str) -> float:
-    """"2h", "90m", "300s" or "300" in seconds."""
+    """ "2h", "90m", "300s" or "300" in seconds."""
     found = DURATION.match(text)
     if found is None:
         raise UserError(f"Onbekende duur '{text}': schrijf bijvoorbeeld 2h, 10m of 300s.")

@@ -1,14 +1,16 @@
 """Raised voice: the smoothed speech level held well above the speaker's calm baseline.
 
-Fed once per frame with the `SpeechLoudness` output. The baseline is given (calibration) or learned as the
-median smoothed level of the first `calibration_ms` of speech; when the voice already rises during that
-time (after at least MIN_CALIBRATION_MS of calm speech), the calm part so far becomes the baseline and the
-rise counts. A rise starts when the level reaches baseline + threshold_db; it breaks when the level falls
-below threshold - hysteresis_db or when the speech pauses longer than max_pause_ms. Held for hold_ms of
-audio time (short pauses included) and still raised on a speech frame, it fires one `raised_voice`; then
-nothing for cooldown_ms, and no new rise until the level has come down (below threshold - hysteresis)
-or the speech paused longer than max_pause_ms. The rise is dated from where the level left the calm band,
-since the smoothed level reaches the threshold only after some loud speech has filled its window.
+Fed once per frame with the `SpeechLoudness` output. The baseline is given (calibration) or learned: a low
+percentile (`learn_percentile`) of the smoothed levels of the first `calibration_ms` of speech, refined over
+the voice's first `learn_ms` of speech, so a loud start does not become the calm level; when the voice already
+rises during the first `calibration_ms` (after at least MIN_CALIBRATION_MS of calm speech), the calm part so
+far becomes the baseline and the rise counts. A rise starts when the level reaches baseline + threshold_db; it
+breaks when the level falls below threshold - hysteresis_db or when the speech pauses longer than
+max_pause_ms. Held for hold_ms of audio time (short pauses included) and still raised on a speech frame, it
+fires one `raised_voice`; then nothing for cooldown_ms, and no new rise until the level has come down (below
+threshold - hysteresis) or the speech paused longer than max_pause_ms. The rise is dated from where the level
+left the calm band, since the smoothed level reaches the threshold only after some loud speech has filled its
+window.
 
 All state lives in the instance: one detector per partner is simply two instances.
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import statistics
+
+import numpy as np
 
 from vertraag.audio.frames import FRAME_SECONDS
 from vertraag.config import RaisedVoiceSettings
@@ -34,6 +38,9 @@ MIN_CALIBRATION_MS = 1000
 # speech measured at most +3.6 dB), but never further back than one smoothing window.
 CALM_BAND_FRACTION = 0.5
 MAX_ONSET_LAG_S = SMOOTHING_WINDOW_MS / MS
+# While the baseline is refined, it is recomputed this often (frames): once a second is plenty for a level
+# that moves by tenths of a dB, and keeps the percentile's cost out of every frame.
+REFINE_EVERY_FRAMES = 31
 RISE_DECIMALS = 1  # tenths of a dB: finer is noise
 LEVEL_DECIMALS = 1
 
@@ -44,6 +51,7 @@ class RaisedVoiceDetector:
         self._baseline: float | None = settings.baseline_db
         self._calibration: list[float] = []  # smoothed levels of the speech frames so far
         self._calibration_s = 0.0
+        self._refining = False  # a first baseline was learned; it follows the voice's first `learn_ms`
         self._last_speech_t: float | None = None
         self._onset: float | None = None  # when the current rise began
         self._left_calm: float | None = None  # first speech frame of the current stay above the calm band
@@ -67,6 +75,8 @@ class RaisedVoiceDetector:
             events += self._calibrate(t, level_db, is_speech=is_speech)
             if self._baseline is None:
                 return events
+        if self._refining and is_speech:
+            events += self._refine(t, level_db)
         events += self._follow(t, level_db, is_speech=is_speech)
         return events
 
@@ -94,10 +104,26 @@ class RaisedVoiceDetector:
         return []
 
     def _learn(self, t: float) -> list[Event]:
-        self._baseline = statistics.median(self._calibration)
-        self._calibration = []
+        self._baseline = self._low(self._calibration)
+        self._refining = self._calibration_s * MS < self._settings.learn_ms
+        if not self._refining:
+            self._calibration = []
         log.info("calm baseline %.1f dBFS learned at %.2f s", self._baseline, t)
         return [Event(BASELINE, t, {"baseline_db": round(self._baseline, LEVEL_DECIMALS)})]
+
+    def _low(self, levels: list[float]) -> float:
+        return float(np.percentile(levels, self._settings.learn_percentile))
+
+    def _refine(self, t: float, level_db: float) -> list[Event]:
+        """The voice's first minute of speech: the baseline is the low percentile of all of it so far."""
+        self._calibration.append(level_db)
+        self._calibration_s += FRAME_SECONDS
+        if len(self._calibration) % REFINE_EVERY_FRAMES == 0:
+            self._baseline = self._low(self._calibration)
+        if self._calibration_s * MS < self._settings.learn_ms:
+            return []
+        self._refining = False
+        return self._learn(t)
 
     def _follow(self, t: float, level_db: float, *, is_speech: bool) -> list[Event]:
         assert self._baseline is not None

@@ -108,8 +108,11 @@ class ReportCollector:
     def _level(self, event: Event) -> None:
         speech = event.data.get("speech_db")
         self._levels.append(
-            [round(event.t, DECIMALS), round(float(event.data["level_db"]), 1),
-             None if speech is None else round(float(speech), 1)]
+            [
+                round(event.t, DECIMALS),
+                round(float(event.data["level_db"]), 1),
+                None if speech is None else round(float(speech), 1),
+            ]
         )
 
     def _baseline(self, event: Event) -> None:

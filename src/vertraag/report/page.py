@@ -110,7 +110,7 @@ def _went_well(report: dict[str, Any]) -> str:
     cards.append((clock(_calm_seconds(report)), words("page", "calm_minutes")))
     body = "".join(f'<div class="card"><b>{n}</b>{escape(label)}</div>' for n, label in cards)
     extra = f"<p>{escape(words('page', 'nothing_needed'))}</p>" if counts["interventions"] == 0 else ""
-    return f"<h2>{escape(words('page', 'went_well'))}</h2>\n<div class=\"cards\">{body}</div>{extra}"
+    return f'<h2>{escape(words("page", "went_well"))}</h2>\n<div class="cards">{body}</div>{extra}'
 
 
 def _calm_seconds(report: dict[str, Any]) -> float:
@@ -142,7 +142,7 @@ def _language(counts: dict[str, Any]) -> str:
     rows = [(words("categories", category), n) for category, n in counts["language"].items()]
     if not rows:
         return f"{head}<p>{escape(words('page', 'language_none'))}</p>"
-    return f"{head}{_count_table(rows)}<p class=\"note\">{escape(words('page', 'language_note'))}</p>"
+    return f'{head}{_count_table(rows)}<p class="note">{escape(words("page", "language_note"))}</p>'
 
 
 def _voice(counts: dict[str, Any]) -> str:

@@ -65,15 +65,26 @@ def session_svg(report: dict[str, Any]) -> str:
     speech = [max(row[2], FLOOR_DB) if row[2] is not None else float("nan") for row in levels]
     ax.plot(times, speech, color=VOICE_COLOUR, lw=2.0, label=words("page", "legend_voice"))
     for i, baseline in enumerate(report["baselines_db"]):
-        ax.axhline(baseline, color=CALM_COLOUR, ls="--", lw=1.0,
-                   label=words("page", "legend_calm") if i == 0 else None)
+        ax.axhline(
+            baseline,
+            color=CALM_COLOUR,
+            ls="--",
+            lw=1.0,
+            label=words("page", "legend_calm") if i == 0 else None,
+        )
     labelled: set[bool] = set()
     for prompt in report["prompts"]:
         guide = prompt["reason"] in GUIDANCE_REASONS
         label = None if guide in labelled else words("page", "legend_guide" if guide else "legend_prompt")
         labelled.add(guide)
-        ax.axvline(prompt["t"] / SECONDS_PER_MINUTE, ymin=0.9, ymax=1.0, lw=3.0 if not guide else 1.5,
-                   color=GUIDE_COLOUR if guide else PROMPT_COLOUR, label=label)
+        ax.axvline(
+            prompt["t"] / SECONDS_PER_MINUTE,
+            ymin=0.9,
+            ymax=1.0,
+            lw=3.0 if not guide else 1.5,
+            color=GUIDE_COLOUR if guide else PROMPT_COLOUR,
+            label=label,
+        )
     _legend_entries(ax, report)
     ax.set_xlim(0.0, end_min)
     ax.set_ylim(FLOOR_DB, CEILING_DB)
@@ -96,8 +107,17 @@ def _turn_bands(ax: Axes, phases: Sequence[dict[str, Any]]) -> None:
         colour = TURN_COLOURS[speakers.index(speaker) % len(TURN_COLOURS)]
         start, end = row["start"] / SECONDS_PER_MINUTE, row["end"] / SECONDS_PER_MINUTE
         ax.axvspan(start, end, color=colour, lw=0)
-        ax.text((start + end) / 2, FLOOR_DB + 2, row["phase"], ha="center", va="bottom", fontsize=7,
-                color="#555555", rotation=90 if end - start < 1.0 else 0, clip_on=True)
+        ax.text(
+            (start + end) / 2,
+            FLOOR_DB + 2,
+            row["phase"],
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#555555",
+            rotation=90 if end - start < 1.0 else 0,
+            clip_on=True,
+        )
 
 
 def _legend_entries(ax: Axes, report: dict[str, Any]) -> None:

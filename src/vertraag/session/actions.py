@@ -67,5 +67,14 @@ class End:
     reason: str  # done | stopped | safety | end_of_input
 
 
-Action = Say | Chime | Breathe | Hush | Timer | PhaseChange | End
+@dataclass(frozen=True)
+class TalkedOver:
+    """`talker` talked over `turn_of` (whose turn it was): noticed, for the stream and the report."""
+
+    talker: str
+    turn_of: str
+    seconds: float
+
+
+Action = Say | Chime | Breathe | Hush | Timer | PhaseChange | End | TalkedOver
 VOICE_ACTIONS = (Say, Chime, Breathe)

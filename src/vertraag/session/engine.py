@@ -12,6 +12,7 @@ interventions.toml, prompts.toml); this module decides the moment:
 - an intervention waits for its moment ("pause": a pause in speech; "now": at once), at most one per
   min_gap_s, the highest priority first, gentle first and firmer when it goes on, never the same wording twice
   in a row; a stale one (the moment has passed) is dropped;
+- talking over the partner who has the word is noticed (session/turns.py) and invited to wait, at a pause;
 - repeated raised voices or threats propose a time-out, which starts unless someone says "verder";
 - danger (safety) stops the exercise at once with the help lines.
 """
@@ -25,6 +26,7 @@ from typing import Any
 from vertraag import events as ev
 from vertraag.events import Event
 from vertraag.session import commands as cmd
+from vertraag.session import turns
 from vertraag.session.actions import (
     COMMAND,
     PROMPT_DONE,
@@ -37,12 +39,14 @@ from vertraag.session.actions import (
     Hush,
     PhaseChange,
     Say,
+    TalkedOver,
     Timer,
 )
 from vertraag.session.policy import (
     AT_ONCE,
     ESCALATION,
     I_MESSAGE,
+    INTERRUPTION,
     RAISED_VOICE,
     SAFETY,
     SPEECH_RATE,
@@ -122,9 +126,14 @@ def _finish_step(state: State, actions: list[Action], *, before: bool = False) -
 def _handle(state: State, event: Event) -> Step:
     data: Mapping[str, Any] = event.data
     if event.type == ev.SPEECH_START:
-        return dataclasses.replace(state, speaking=True), []
+        return turns.segment_started(dataclasses.replace(state, speaking=True)), []
     if event.type == ev.SPEECH_END:
-        return dataclasses.replace(state, speaking=False, silent_since=event.t), []
+        state = dataclasses.replace(state, speaking=False, silent_since=event.t)
+        duration = float(data.get("duration", 0.0))
+        return _talked_over(*turns.segment_ended(state, data.get("talker"), duration, event.t))
+    if event.type == ev.VOICE:
+        seconds = float(data.get("end", event.t)) - float(data.get("start", event.t))
+        return _talked_over(*turns.heard(state, data.get("talker"), seconds))
     if event.type == PROMPT_DONE:
         return _prompt_done(state)
     if event.type == COMMAND:
@@ -141,6 +150,12 @@ def _handle(state: State, event: Event) -> Step:
     if event.type == ev.SPEECH_RATE and state.config.settings.speech_rate:
         return _noticed(state, SPEECH_RATE, float(data.get("onset", event.t))), []
     return state, []
+
+
+def _talked_over(state: State, found: TalkedOver | None) -> Step:
+    if found is None or not _watching(state):
+        return state, []
+    return _noticed(state, INTERRUPTION, state.now), [found]
 
 
 def _finding(state: State, event: Event) -> Step:
@@ -407,7 +422,7 @@ def _enter(state: State, index: int) -> Step:
         return _end(state, "stopped" if state.stopping else "done", [])
     phase = state.plan[index]
     state = dataclasses.replace(
-        state, index=index, remaining_s=phase.seconds, time_up_at=None, reminded=False, pending=None
+        state, index=index, remaining_s=phase.seconds, time_up_at=None, reminded=False, pending=None, overs=()
     )
     names = config.names
     actions: list[Action] = [

@@ -1,7 +1,8 @@
 """When vertraag steps in: `phrases/nl/interventions.toml`, one entry per reason, checked when loaded.
 
 A reason is a word-detector category (absolute ... command, safety, i_message), `raised_voice`,
-`speech_rate` or `escalation`. Each says which prompts to use (gentle first), whether to wait for a pause in
+`speech_rate`, `interruption` or `escalation`.
+Each says which prompts to use (gentle first), whether to wait for a pause in
 speech, how important it is against other reasons noticed at the same time, and what else happens (the timer
 stops, a guided breath, counting towards a time-out, the end of the exercise).
 """
@@ -21,14 +22,26 @@ from vertraag.session.protocol import Breath
 INTERVENTIONS_FILE = "interventions.toml"
 RAISED_VOICE = "raised_voice"
 SPEECH_RATE = "speech_rate"
+INTERRUPTION = "interruption"
 ESCALATION = "escalation"
 SAFETY = "safety"
 THREAT = "threat"
 I_MESSAGE = "i_message"
 WORD_REASONS = ("absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command")
-REASONS = (*WORD_REASONS, SAFETY, I_MESSAGE, RAISED_VOICE, SPEECH_RATE, ESCALATION)
+REASONS = (*WORD_REASONS, SAFETY, I_MESSAGE, RAISED_VOICE, SPEECH_RATE, INTERRUPTION, ESCALATION)
 AT_PAUSE, AT_ONCE = "pause", "now"
 KEYS = ("prompts", "when", "priority", "pause_timer", "breath", "escalates", "ends_session", "bypass_gap")
+TURN_KEYS = ("talk_over_s", "short_s", "times", "within_s")  # [interruption] only
+
+
+@dataclass(frozen=True)
+class TurnRule:
+    """When talking in the other's turn counts as talking over them (interventions.toml, [interruption])."""
+
+    talk_over_s: float  # one stretch of the other voice this long
+    short_s: float  # shorter stretches ("ja", "mm") never count
+    times: int  # or this many stretches of at least short_s ...
+    within_s: float  # ... within this long (not in a mirroring phase)
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class Intervention:
     escalates: bool = False
     ends_session: bool = False
     bypass_gap: bool = False
+    turns: TurnRule | None = None
 
     def prompt(self, level: int) -> str:
         """The prompt for `level` earlier interventions in a while: 0 = the gentlest."""
@@ -62,7 +76,7 @@ def load_policy(
             raise where.refuse(f"de reden '{reason}' ontbreekt: geef [{reason}] een prompt")
         entry = where.at(f"[{reason}]")
         table = c.table(data[reason], where, reason)
-        c.only_keys(table, KEYS, entry)
+        c.only_keys(table, (*KEYS, *TURN_KEYS) if reason == INTERRUPTION else KEYS, entry)
         ids = c.texts(table, "prompts", entry)
         prompts.require(ids, entry, "prompts")
         policy[reason] = Intervention(
@@ -75,8 +89,18 @@ def load_policy(
             escalates=c.flag(table, "escalates", entry),
             ends_session=c.flag(table, "ends_session", entry),
             bypass_gap=c.flag(table, "bypass_gap", entry),
+            turns=_turns(table, entry) if reason == INTERRUPTION else None,
         )
     return policy
+
+
+def _turns(table: Mapping[str, object], where: c.Where) -> TurnRule:
+    return TurnRule(
+        talk_over_s=c.number(table, "talk_over_s", where, minimum=1),
+        short_s=c.number(table, "short_s", where, minimum=0),
+        times=int(c.number(table, "times", where, minimum=1)),
+        within_s=c.number(table, "within_s", where, minimum=1),
+    )
 
 
 def _breath(table: Mapping[str, object], where: c.Where) -> Breath:

@@ -18,7 +18,18 @@ from vertraag.session.checked import Where, only_keys, read, text
 
 PROMPTS_FILE = "prompts.toml"
 PLACEHOLDERS = frozenset(
-    {"spreker", "luisteraar", "eerste", "tweede", "woord", "reframe", "minuten", "pauzewoord"}
+    {
+        "spreker",
+        "luisteraar",
+        "eerste",
+        "tweede",
+        "woord",
+        "reframe",
+        "minuten",
+        "pauzewoord",
+        "beurt",
+        "ander",
+    }
 )
 
 

@@ -31,6 +31,7 @@ from vertraag.session.actions import (
     Hush,
     PhaseChange,
     Say,
+    TalkedOver,
     Timer,
 )
 from vertraag.session.engine import finish, start, step
@@ -148,8 +149,10 @@ class SessionRunner:
                 self._voice.hush()
                 self._voice_end = None
             elif isinstance(action, PhaseChange):
-                self._pipeline.set_talker(action.talker)
                 yield Event(ev.PHASE, now, _phase_fields(action, self._state.config.names))
+            elif isinstance(action, TalkedOver):
+                fields = {"talker": action.talker, "turn_of": action.turn_of, "seconds": action.seconds}
+                yield Event(ev.TALKED_OVER, now, fields)
             elif isinstance(action, Timer):
                 yield Event(ev.TIMER, now, {"running": action.running, "remaining": action.remaining_s})
             elif isinstance(action, End):

@@ -101,6 +101,9 @@ class State:
     last_said: tuple[str, int, str, str] | None = None  # (prompt, variant, text, say), for "herhaal"
     last_ack_t: float = -math.inf
     last_word_nudge_t: float = -math.inf  # an I-message soon after an invitation to use one is acknowledged
+    over_s: float = 0.0  # seconds of the other partner's voice in the running segment (session/turns.py)
+    over_noticed: bool = False  # the running segment's talking over was noticed already
+    overs: tuple[float, ...] = ()  # end times of recent stretches of talking in the other's turn
     stopping: bool = False  # "stop" was said: the closing runs; a second stop ends at once
     ended: bool = False
 

@@ -27,6 +27,8 @@ def params_for(state: State, *, word: str = "", reframe: str = "") -> dict[str, 
     names = config.names
     speaker = names.get(phase.speaker, "") if phase is not None and phase.speaker else ""
     listener = names.get(phase.listener, "") if phase is not None and phase.listener else ""
+    turn = phase.talker if phase is not None else None
+    other = {"a": "b", "b": "a"}.get(turn or "")
     if phase is not None and phase.timed:
         minutes = minutes_text(phase.seconds)
     else:
@@ -40,6 +42,8 @@ def params_for(state: State, *, word: str = "", reframe: str = "") -> dict[str, 
         "reframe": reframe,
         "minuten": minutes,
         "pauzewoord": config.pause_word,
+        "beurt": names.get(turn, "") if turn else "",
+        "ander": names.get(other, "") if other else "",
     }
 
 
