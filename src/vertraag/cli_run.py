@@ -23,6 +23,7 @@ from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
 from vertraag.render import render
 from vertraag.report.session import SessionReport
 from vertraag.session.protocol import protocol_names
+from vertraag.voices import PARTNERS
 
 if TYPE_CHECKING:
     from vertraag.detect.words import WordDetector
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEVEL_EVERY_S = 1.0  # one `level` event per second of audio: the report's loudness over time
-# Shown only with --json or -v: the recogniser's running guesses and the loudness readings.
-QUIET_TYPES = frozenset({ev.PARTIAL, ev.LEVEL})
+# Shown only with --json or -v: the recogniser's running guesses, the loudness readings and whose voice is
+# heard each second.
+QUIET_TYPES = frozenset({ev.PARTIAL, ev.LEVEL, ev.VOICE})
 
 
 def register(subparsers: Any) -> None:
@@ -46,6 +48,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--input", "-i", type=Path, help="een WAV-bestand in plaats van de microfoon")
     parser.add_argument("--json", action="store_true", help="één JSON-object per regel (voor programma's)")
     parser.add_argument("--realtime", action="store_true", help="speel het bestand af in echte tijd")
+    parser.add_argument(
+        "--calibration",
+        nargs=2,
+        type=Path,
+        metavar=("A.wav", "B.wav"),
+        help="rustige spraak van elke partner (eerst wie begint): daaraan herkent vertraag de stemmen",
+    )
+    parser.add_argument("--names", help="de namen van de partners, bijvoorbeeld Anna,Bram (eerst wie begint)")
     parser.add_argument("--config", type=Path, help="instellingenbestand (TOML)")
     parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel (ook: VERTRAAG_MODEL)")
@@ -75,6 +85,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from vertraag.enroll import enroll_files, new_tracker
     from vertraag.pipeline import Pipeline  # heavy (numpy, VAD): only when running
     from vertraag.session import SessionConfig
     from vertraag.session.runner import SessionRunner
@@ -102,14 +113,23 @@ def run_command(args: argparse.Namespace) -> int:
         recognizer = _recognizer(
             settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0
         )
+        tracker = new_tracker()
+        # With --calibration each partner's voice and calm level are known from the start; without it the
+        # tracker learns the voices as it goes and each voice's calm level is learned from its own speech.
+        calm = enroll_files(tracker, args.calibration, settings) if args.calibration else None
         pipeline = Pipeline(
             settings,
             recognizer=recognizer,
             word_detector=_word_detector(recognizer),
             level_every_s=LEVEL_EVERY_S,
+            tracker=tracker,
         )
+        for key, level in zip(PARTNERS, calm or (), strict=False):
+            given = settings.raised_voice.baseline_db  # --baseline-db wins over the calibration
+            pipeline.calibrate_talker(key, baseline_db=given if given is not None else level, calm_wps=None)
         voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to, config=config)
-        session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript)
+        names = {PARTNERS[0]: settings.protocol.partner_a, PARTNERS[1]: settings.protocol.partner_b}
+        session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript, names=names)
     except BaseException:
         source.close()
         raise
@@ -165,6 +185,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", engine=args.engine, model=args.model)
     settings = override(settings, "audio", device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", name=args.protocol, turn_seconds=args.turn_seconds)
+    if args.names is not None:
+        settings = override(settings, "protocol", **_names(args.names))
     settings = override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
     return override(
         settings,
@@ -173,6 +195,16 @@ def _settings(args: argparse.Namespace) -> Settings:
         threshold_db=args.threshold_db,
         hold_ms=args.hold_ms,
     )
+
+
+def _names(given: str) -> dict[str, str]:
+    """`--names Anna,Bram` -> partner_a Anna, partner_b Bram."""
+    names = [name.strip() for name in given.split(",")]
+    if len(names) != len(PARTNERS) or not all(names):
+        raise UserError(
+            f"Geef bij --names twee namen met een komma ertussen, bijvoorbeeld Anna,Bram (niet '{given}')."
+        )
+    return {"partner_a": names[0], "partner_b": names[1]}
 
 
 def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[str], None]) -> AudioSource:

@@ -155,10 +155,18 @@ def _live_session(settings: Settings, recognizer: Recognizer | None, config: Ses
     except BaseException:
         source.close()
         raise
+    from vertraag.enroll import new_tracker
+
     words = WordDetector.load() if recognizer is not None else None
     holder.append(
         LiveSession(
-            settings, source=source, voice=voice, recognizer=recognizer, word_detector=words, report=True
+            settings,
+            source=source,
+            voice=voice,
+            recognizer=recognizer,
+            word_detector=words,
+            tracker=new_tracker(),
+            report=True,
         )
     )
     return holder[0]

@@ -48,7 +48,7 @@ def render(event: Event) -> str:
         step = fields.get("step")
         known = fields.get("baseline_db") is not None
         partner = "calibration_partner" if known else "calibration_partner_unknown"
-        key = f"calibration_{step}" if step in ("room", "done") else partner
+        key = f"calibration_{step}" if step in ("room", "done", "voices_missing") else partner
     line = message(key, **fields)
     if line == key:
         details = ", ".join(f"{k}={v}" for k, v in event.data.items())

@@ -166,7 +166,12 @@ class SessionScreen(Screen[None]):
     def refresh_from(self, model: ScreenModel) -> None:
         phase = screen_text("phase_calibration") if model.status == CALIBRATING else model.phase
         self.query_one("#phase", Static).update(phase.translate(PHASE_WORDS).upper())
-        self.query_one("#turn", Static).update(_turn(model))
+        heard = model.heard_name()
+        turn = _turn(model)
+        if heard is not None:
+            now_heard = screen_text("heard", name=heard)
+            turn = f"{turn}  ·  {now_heard}" if turn else now_heard
+        self.query_one("#turn", Static).update(turn)
         self.query_one("#timer", Digits).update(_timer(model, self._clock()))
         bar = meter(model.level_db, model.calm_db, model.threshold_db)
         legend = Text(f"{screen_text('meter')}  {screen_text('meter_legend')}", style="#9fb3ad")
@@ -245,6 +250,7 @@ class VertraagApp(App[ScreenModel]):
             self.exit(None)
             return
         self.choice = choice
+        self.model.names = {"a": choice.name_a, "b": choice.name_b}
         self._view = SessionScreen(self.session, self.model, self._clock)
         self.push_screen(self._view)
         self._worker = threading.Thread(target=self.session.run, args=(choice,), name="vertraag-session")

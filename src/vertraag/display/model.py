@@ -55,6 +55,12 @@ class ScreenModel:
     error: str | None = None
     counts: dict[str, int] = field(default_factory=lambda: {RAISED: 0, WORDS: 0, RATE: 0, PROMPTS: 0})
     calm_by_name: dict[str, float] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # partner key -> name (from the choice at the start)
+    heard: str | None = None  # whose voice is heard now (partner key); None = nobody, or not sure
+
+    def heard_name(self) -> str | None:
+        """The name of the partner whose voice is heard now."""
+        return self.names.get(self.heard, self.heard) if self.heard is not None else None
 
     def remaining(self, now: float) -> float:
         """Seconds left in the phase at display time `now`."""
@@ -83,6 +89,10 @@ class ScreenModel:
             self.timer_at = now
         elif kind == ev.PROMPT:
             self._prompt(event)
+        elif kind == ev.VOICE:
+            self.heard = data.get("talker")
+        elif kind in (ev.SPEECH_START, ev.SPEECH_END):
+            self.heard = None  # a new segment (or silence): whose it is comes with its first second
         elif kind == ev.RAISED_VOICE:
             self.counts[RAISED] += 1
         elif kind == ev.SPEECH_RATE:

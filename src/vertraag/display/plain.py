@@ -15,12 +15,12 @@ from vertraag.display.model import ScreenModel, SessionLike
 from vertraag.render import render
 from vertraag.start.live import LEVEL, Choice
 
-QUIET = (LEVEL, ev.PARTIAL)  # too frequent for lines (`run --json` has the partials)
+QUIET = (LEVEL, ev.PARTIAL, ev.VOICE)  # too frequent for lines (`run --json` has them)
 POLL_S = 0.2  # look up from the queue this often, so that Ctrl-C is noticed at once
 
 
 def run_plain(session: SessionLike, choice: Choice, out: TextIO, *, json_lines: bool = False) -> ScreenModel:
-    model = ScreenModel()
+    model = ScreenModel(names={"a": choice.name_a, "b": choice.name_b})
     worker = threading.Thread(target=session.run, args=(choice,), name="vertraag-session", daemon=True)
     worker.start()
     while True:

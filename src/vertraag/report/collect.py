@@ -8,7 +8,9 @@ Report format (FORMAT_VERSION 1), every time in seconds of session audio:
     id, started (ISO local time), duration_s, speech_s, source ("microfoon" | "opname"), protocol, end_reason,
     turns_taken, phases [{phase, protocol, speaker, listener, talker, planned_s, start, end, speech_s}],
     counts {prompts, interventions, prompts_by_reason {reason: n}, language {category: n}, i_messages,
-            raised_voices, fast_speech, timeouts, utterances},
+            raised_voices, fast_speech, timeouts, utterances, talked_over},
+    speaking [{partner ("a" | "b"), name, speech_s}] (each partner's speech, by attributed voice) and
+    speech_unsure_s (speech whose voice was not sure),
     levels [[t, level_db, speech_db | null]], baselines_db [..], prompts [{t, id, reason}],
     pauses [[start, end]], timeouts [[start, end]], closing (the spoken closing words),
     transcript (only when asked): [{t, text}] and the findings [{t, category, match}].
@@ -32,6 +34,7 @@ SUMMARY_REASON = "summary"  # the closing words themselves: in the report as `cl
 I_MESSAGE = "i_message"
 TIMEOUT_PROTOCOL = "time-out"
 DECIMALS = 3  # as in the event stream (events.TIME_DECIMALS)
+PARTNERS = ("a", "b")
 
 
 @dataclass
@@ -53,6 +56,7 @@ class ReportCollector:
     source: str
     transcript: bool = False
     report_id: str = ""
+    names: dict[str, str] = field(default_factory=dict)  # partner key -> name
     _end_t: float = 0.0
     _end_reason: str | None = None
     _phases: list[_Phase] = field(default_factory=list)
@@ -67,6 +71,8 @@ class ReportCollector:
     _raised: int = 0
     _fast: int = 0
     _utterances: int = 0
+    _talked_over: int = 0
+    _by_talker: dict[str | None, float] = field(default_factory=dict)  # speech seconds per attributed voice
     _pauses: list[list[float]] = field(default_factory=list)
     _pause_open: float | None = None
     _closing: str = ""
@@ -104,6 +110,8 @@ class ReportCollector:
         start = self._speech_open if self._speech_open is not None else event.t - duration
         self._speech.append((start, start + duration))
         self._speech_open = None
+        talker = event.data.get("talker")
+        self._by_talker[talker] = self._by_talker.get(talker, 0.0) + duration
 
     def _level(self, event: Event) -> None:
         speech = event.data.get("speech_db")
@@ -151,6 +159,9 @@ class ReportCollector:
         if self.transcript:
             self._said.append({"t": round(event.t, DECIMALS), "text": event.data.get("text", "")})
 
+    def _talked_over_event(self, event: Event) -> None:
+        self._talked_over += 1
+
     def _timer(self, event: Event) -> None:
         if not event.data.get("running") and self._pause_open is None:
             self._pause_open = event.t
@@ -185,6 +196,7 @@ class ReportCollector:
             "fast_speech": self._fast,
             "timeouts": len(timeouts),
             "utterances": self._utterances,
+            "talked_over": self._talked_over,
         }
         report: dict[str, Any] = {
             "format": FORMAT_VERSION,
@@ -197,6 +209,15 @@ class ReportCollector:
             "end_reason": self._end_reason,
             "turns_taken": _turns_taken(phases),
             "phases": phases,
+            "speaking": [
+                {
+                    "partner": key,
+                    "name": self.names.get(key, key),
+                    "speech_s": round(self._by_talker.get(key, 0.0), 1),
+                }
+                for key in PARTNERS
+            ],
+            "speech_unsure_s": round(self._by_talker.get(None, 0.0), 1),
             "counts": counts,
             "levels": self._levels,
             "baselines_db": self._baselines,
@@ -273,5 +294,6 @@ _HANDLERS = {
     ev.SPEECH_RATE: ReportCollector._speech_rate,
     ev.UTTERANCE: ReportCollector._utterance,
     ev.TIMER: ReportCollector._timer,
+    ev.TALKED_OVER: ReportCollector._talked_over_event,
     ev.SESSION_END: ReportCollector._session_end,
 }

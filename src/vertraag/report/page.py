@@ -77,6 +77,7 @@ def session_page(report: dict[str, Any]) -> str:
         _helped(counts),
         _language(counts),
         _voice(counts),
+        _speaking(report),
         _turns(report["phases"]),
     ]
     if "transcript" in report:
@@ -152,6 +153,29 @@ def _voice(counts: dict[str, Any]) -> str:
         (words("page", "prompts_total"), counts["prompts"]),
     ]
     return f"<h2>{escape(words('page', 'voice'))}</h2>" + _count_table(rows)
+
+
+def _speaking(report: dict[str, Any]) -> str:
+    """Each partner's speaking time side by side, and how often someone was talked over: no score."""
+    partners = report.get("speaking") or []
+    if not any(p["speech_s"] for p in partners):
+        return ""
+    head = "".join(f'<th class="n">{escape(str(p["name"]))}</th>' for p in partners)
+    cells = "".join(f'<td class="n">{clock(p["speech_s"])}</td>' for p in partners)
+    unsure = float(report.get("speech_unsure_s", 0.0))
+    if unsure:
+        head += f'<th class="n">{escape(words("page", "unsure"))}</th>'
+        cells += f'<td class="n">{clock(unsure)}</td>'
+    table = (
+        f"<table><tr><th></th>{head}</tr>"
+        f"<tr><td>{escape(words('page', 'speaking_time'))}</td>{cells}</tr></table>"
+    )
+    over = int(report["counts"].get("talked_over", 0))
+    note = words("page", "talked_over", aantal=over) if over else words("page", "talked_over_none")
+    return (
+        f"<h2>{escape(words('page', 'speaking'))}</h2>{table}"
+        f'<p>{escape(note)}</p><p class="note">{escape(words("page", "speaking_note"))}</p>'
+    )
 
 
 def _turns(phases: list[dict[str, Any]]) -> str:

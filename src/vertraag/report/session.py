@@ -37,11 +37,16 @@ class SessionReport:
     _sink: Any = field(default=None, repr=False)
 
     @classmethod
-    def begin(cls, chosen: Path | None, *, live: bool, transcript: bool) -> SessionReport:
+    def begin(
+        cls, chosen: Path | None, *, live: bool, transcript: bool, names: dict[str, str] | None = None
+    ) -> SessionReport:
         started = datetime.now().astimezone()
         folder = reports_dir(chosen)
         collector = ReportCollector(
-            started=started, source=SOURCE_LIVE if live else SOURCE_RECORDING, transcript=transcript
+            started=started,
+            source=SOURCE_LIVE if live else SOURCE_RECORDING,
+            transcript=transcript,
+            names=dict(names or {}),
         )
         return cls(folder=folder, chosen=chosen is not None, collector=collector)
 

@@ -1,6 +1,7 @@
-"""The calibration: a few seconds of room noise, then each partner says one calm sentence that vertraag asks
-for. That sentence sets the partner's calm level (the median smoothed speech level, as the raised-voice
-detector measures it) and, when a recogniser is there, their calm speaking rate (words per second).
+"""The calibration: a few seconds of room noise, then each partner says two calm sentences that vertraag asks
+for (about 8 s). They set the partner's calm level (the median smoothed speech level, as the raised-voice
+detector measures it), teach the voice tracker that partner's voice (numbers only: the audio is held in
+memory while it is learned, never written) and, when a recogniser is there, their calm speaking rate.
 
 Runs on the live frames before the session, on the pipeline's thread, with the same half-duplex rule: while
 vertraag asks (and a short tail after), nothing is measured. What it asks is data (prompts.toml,
@@ -16,23 +17,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from vertraag import events as ev
-from vertraag.audio.frames import FRAME_SECONDS, Frame
+from vertraag.audio.frames import Frame
 from vertraag.config import VadSettings
 from vertraag.detect.speech_rate import words_per_second
+from vertraag.enroll import CalmListener, CalmSpeech
 from vertraag.events import CALIBRATION, Event
-from vertraag.loudness import SpeechLoudness, frame_dbfs
+from vertraag.loudness import frame_dbfs
 from vertraag.recognize.base import Recognizer, RecognizerEvent, Utterance
 from vertraag.session.prompts import Prompts
 from vertraag.session.voice import Voice
 from vertraag.start.profile import PartnerCalm, Profile
-from vertraag.vad import SpeechProbability, VoiceActivity
+from vertraag.vad import SpeechProbability
+from vertraag.voices import VoiceTracker
 
 log = logging.getLogger(__name__)
 
 REASON = "calibration"  # the `reason` of the calibration's prompts
 ROOM_S = 3.0  # room noise: a few seconds is enough for a median level
-LISTEN_S = 15.0  # how long to wait for a partner's sentence
-MIN_SPEECH_S = 1.0  # less speech than this is a word or two: too little for a calm level
+LISTEN_S = 25.0  # how long to wait for a partner's two sentences
+# Two calm sentences hold about 6 s of speech (8 s with the pauses): enough to know a voice by (voices/).
+# Listening ends at the first pause after this much speech.
+ENOUGH_SPEECH_S = 6.0
+MIN_SPEECH_S = 2.0  # less speech than this is a word or two: too little for a calm level or a voice
 TRIES = 2  # ask once more when the sentence was not heard
 LEVEL_DECIMALS = 1
 RATE_DECIMALS = 2
@@ -51,6 +57,7 @@ class Calibration:
     emit: Callable[[Event], None]
     tail_s: float
     recognizer: Recognizer | None = None
+    tracker: VoiceTracker | None = None  # learns each partner's voice from their sentences
     speech_probability: SpeechProbability | None = None
     cancelled: Callable[[], bool] = lambda: False
     now: float = 0.0  # audio time of the last frame read
@@ -62,7 +69,10 @@ class Calibration:
         partners = [self._partner(key, name) for key, name in (("a", name_a), ("b", name_b))]
         self._ask("kalibratie_klaar", "")
         self.emit(Event(CALIBRATION, self.now, {"step": "done"}))
-        return Profile(partner_a=partners[0], partner_b=partners[1], pause_word=pause_word, noise_db=noise)
+        voices = self.tracker.to_profile() if self.tracker is not None and self.tracker.known else None
+        return Profile(
+            partner_a=partners[0], partner_b=partners[1], pause_word=pause_word, noise_db=noise, voices=voices
+        )
 
     def _next(self) -> Frame:
         if self.cancelled():
@@ -94,11 +104,13 @@ class Calibration:
     def _partner(self, key: str, name: str) -> PartnerCalm:
         for attempt in range(TRIES):
             self._ask("kalibratie_zin" if attempt == 0 else "kalibratie_opnieuw", name)
-            levels, rates = self._sentence()
-            if len(levels) * FRAME_SECONDS >= MIN_SPEECH_S:
+            speech, rates = self._sentences()
+            if speech.seconds >= MIN_SPEECH_S:
+                if self.tracker is not None:
+                    self.tracker.enroll(key, speech.samples)
                 calm = PartnerCalm(
                     name=name,
-                    baseline_db=round(statistics.median(levels), LEVEL_DECIMALS),
+                    baseline_db=speech.baseline_db,
                     calm_wps=round(statistics.median(rates), RATE_DECIMALS) if rates else None,
                 )
                 fields = {
@@ -115,29 +127,23 @@ class Calibration:
         )
         return PartnerCalm(name=name)  # learned during the session instead
 
-    def _sentence(self) -> tuple[list[float], list[float]]:
-        """The smoothed speech levels and utterance rates of one sentence (ends at its pause, or LISTEN_S)."""
-        voice = VoiceActivity(self.vad, probability=self.speech_probability)
-        loudness = SpeechLoudness()
-        levels: list[float] = []
+    def _sentences(self) -> tuple[CalmSpeech, list[float]]:
+        """The partner's calm speech and utterance rates (to a pause after ENOUGH_SPEECH_S, or LISTEN_S)."""
+        listener = CalmListener(self.vad, speech_probability=self.speech_probability)
         utterances: list[Utterance] = []
         end = self.now + LISTEN_S
         while self.now < end:
             frame = self._next()
-            level = frame_dbfs(frame.samples)
-            decision = voice.update(frame, level_db=level)
-            smoothed = loudness.update(level, is_speech=decision.is_speech)
-            if decision.is_speech and smoothed is not None:
-                levels.append(smoothed)
+            ended = listener.add(frame)
             if self.recognizer is not None:
-                utterances += _utterances(self.recognizer.accept(frame, is_speech=decision.in_segment))
-            ended = any(e.type == ev.SPEECH_END for e in decision.events)
-            if ended and len(levels) * FRAME_SECONDS >= MIN_SPEECH_S:
+                in_segment = listener.in_segment
+                utterances += _utterances(self.recognizer.accept(frame, is_speech=in_segment))
+            if ended and listener.speech_s >= ENOUGH_SPEECH_S:
                 break
         if self.recognizer is not None:
             utterances += _utterances(self.recognizer.finish())
         rates = [r for r in (words_per_second(u) for u in utterances) if r is not None]
-        return levels, rates
+        return listener.result(), rates
 
 
 def _utterances(results: list[RecognizerEvent]) -> list[Utterance]:

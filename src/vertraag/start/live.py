@@ -39,6 +39,7 @@ from vertraag.session.voice import Voice
 from vertraag.start.calibrate import Calibration, Cancelled
 from vertraag.start.profile import Profile, load_profile, save_profile
 from vertraag.vad import SpeechProbability
+from vertraag.voices import PARTNERS, VoiceTracker
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ ERROR = "error"  # the session could not go on: `message`, one clear sentence
 LEVEL_EVERY_S = 0.1  # the meter moves ten times a second: smooth to the eye, cheap for the queue
 REPORT_LEVEL_EVERY_S = 1.0  # the session report's loudness over time (the pipeline's `level` events)
 STOP = "stop"
+VOICES_MISSING = "voices_missing"  # calibration step: an older profile without voices, calibrating again
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class LiveSession:
     recognizer: Recognizer | None = None
     word_detector: WordDetector | None = None
     speech_probability: SpeechProbability | None = None
+    tracker: VoiceTracker | None = None  # tells the partners' voices apart; None = one voice for the room
     profiles: Path | None = None  # the profiles folder; None = the user's data folder
     report: bool = False  # save the session report (README, "The report") in the user's data folder
     report_lines: list[str] = field(default_factory=list)  # what to show after the screen (the report's path)
@@ -134,28 +137,34 @@ class LiveSession:
         config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vertraag")
         frames = self._metered(self.source.frames())
         profile = self.profile_for(choice.name_a, choice.name_b) if choice.reuse_profile else None
+        if profile is not None and not self._knows_voices(profile):
+            # Made before vertraag told the voices apart: two sentences each, and it knows who is who.
+            self._emit(Event(ev.CALIBRATION, self._now, {"step": VOICES_MISSING}))
+            profile = None
         if profile is None:
             profile = self._calibrate(frames, choice)
             save_profile(profile, self.profiles)
         elif profile.pause_word != choice.pause_word:  # chosen anew at the start: kept for next time
             save_profile(dataclasses.replace(profile, pause_word=choice.pause_word), self.profiles)
-        report = SessionReport.begin(None, live=True, transcript=False) if self.report else None
+        names = {PARTNERS[0]: choice.name_a, PARTNERS[1]: choice.name_b}
+        report = SessionReport.begin(None, live=True, transcript=False, names=names) if self.report else None
         pipeline = Pipeline(
             settings,
             recognizer=self.recognizer,
             word_detector=self.word_detector,
             speech_probability=self.speech_probability,
             level_every_s=REPORT_LEVEL_EVERY_S if report is not None else None,
+            tracker=self.tracker,
         )
         partners = (profile.partner_a, profile.partner_b)
-        for key, partner in zip(("a", "b"), partners, strict=True):
+        for key, partner in zip(PARTNERS, partners, strict=True):
             pipeline.calibrate_talker(key, baseline_db=partner.baseline_db, calm_wps=partner.calm_wps)
-        # Both at once, or the free protocol: one calm level for the room, between the two.
-        pipeline.calibrate_talker(
-            None,
-            baseline_db=_mean([p.baseline_db for p in partners]),
-            calm_wps=_mean([p.calm_wps for p in partners]),
-        )
+        if self.tracker is None:  # one voice for the room: a calm level between the two
+            pipeline.calibrate_talker(
+                None,
+                baseline_db=_mean([p.baseline_db for p in partners]),
+                calm_wps=_mean([p.calm_wps for p in partners]),
+            )
         self._pipeline = pipeline
         runner = SessionRunner(
             pipeline, config, self.voice, tail_s=settings.session.half_duplex_tail_ms / 1000.0,
@@ -181,10 +190,24 @@ class LiveSession:
             emit=self._emit,
             tail_s=self.settings.session.half_duplex_tail_ms / 1000.0,
             recognizer=self.recognizer,
+            tracker=self.tracker,
             speech_probability=self.speech_probability,
             cancelled=lambda: self._stopping,  # q during the calibration: stop before the session
         )
         return calibration.run(choice.name_a, choice.name_b, choice.pause_word)
+
+    def _knows_voices(self, profile: Profile) -> bool:
+        """The profile's voices, loaded into the tracker; False when it has none that fit."""
+        if self.tracker is None:
+            return True
+        if profile.voices is None:
+            return False
+        try:
+            self.tracker.load_profile(profile.voices)
+        except ValueError as exc:
+            log.warning("the profile's voices do not fit: %s", exc)
+            return False
+        return True
 
     def _metered(self, frames: Iterator[Frame]) -> Iterator[Frame]:
         """The frames, with a `level` event for the meter every LEVEL_EVERY_S."""

@@ -1,8 +1,10 @@
-"""The couple's profile: names, each partner's calm level and calm speaking rate, and their pause word.
+"""The couple's profile: names, each partner's calm level, calm speaking rate and voice (as numbers), and
+their pause word.
 
 Written by the calibration and offered again next time, so a couple calibrates once. One JSON file per couple
 in the user's data folder (`$XDG_DATA_HOME/vertraag/profiles`, `~/.local/share/vertraag/profiles`), readable
 by the user alone (mode 0600, folder 0700): a calm level says little, but it is about someone's voice.
+It holds no audio: the voices are the tracker's numbers (voices/).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class Profile:
     partner_b: PartnerCalm
     pause_word: str
     noise_db: float | None = None  # the room's level during the calibration, dBFS
+    # Each partner's voice as numbers (voices/ `to_profile`), never audio; None: an older profile, made
+    # before vertraag told the voices apart (it calibrates again).
+    voices: dict[str, Any] | None = None
 
     @property
     def names(self) -> tuple[str, str]:
@@ -102,6 +107,7 @@ def _read(path: Path) -> Profile | None:
             partner_b=_partner(data["partner_b"]),
             pause_word=str(data["pause_word"]),
             noise_db=_number(data.get("noise_db")),
+            voices=data["voices"] if isinstance(data.get("voices"), dict) else None,
         )
     except FileNotFoundError:
         return None
