@@ -276,3 +276,44 @@ def test_with_a_recogniser_the_calibration_also_sets_the_calm_speaking_rate(tmp_
     assert [s["calm_wps"] for s in steps if s["step"] in ("a", "b")] == [2.5, 2.5]
     saved = load_profile("Anna", "Bram", tmp_path)
     assert saved is not None and saved.partner_b.calm_wps == 2.5
+
+
+def _session_with(tmp_path: Path, room: Room, choice: Choice, tracker: object) -> list[Event]:
+    live = LiveSession(Settings(), source=room, voice=room, profiles=tmp_path, tracker=tracker)  # type: ignore[arg-type]
+    worker = threading.Thread(target=live.run, args=(choice,), daemon=True)
+    worker.start()
+    seen: list[Event] = []
+    while (event := live.events.get(timeout=60)) is not None:
+        seen.append(event)
+        if event.type == CALIBRATION and event.data.get("step") == "done":
+            live.send("stop")
+            room.gate.set()
+    worker.join(timeout=60)
+    return seen
+
+
+def test_the_calibration_enrols_both_voices_and_the_profile_keeps_their_numbers(tmp_path: Path) -> None:
+    from tests.voice_fake import ScriptedTracker
+
+    tracker = ScriptedTracker([])
+    _session_with(tmp_path, Room(), CHOICE, tracker)
+    assert set(tracker.enrolled) == {"a", "b"} and min(tracker.enrolled.values()) > 2 * ag.SAMPLE_RATE
+    saved = load_profile("Anna", "Bram", tmp_path)
+    assert saved is not None and saved.voices == {"fake": ["a", "b"]}
+    assert stat.S_IMODE(profile_path("Anna", "Bram", tmp_path).stat().st_mode) == 0o600
+
+
+def test_an_older_profile_without_voices_calibrates_again_and_says_why(tmp_path: Path) -> None:
+    from tests.voice_fake import ScriptedTracker
+    from vertraag.start.profile import PartnerCalm, Profile, save_profile
+
+    save_profile(Profile(PartnerCalm("Anna", -30.0), PartnerCalm("Bram", -28.0), "stoplicht"), tmp_path)
+    events = _session_with(tmp_path, Room(), CHOICE, ScriptedTracker([]))
+    steps = [e.data["step"] for e in events if e.type == CALIBRATION]
+    assert steps[0] == "voices_missing" and steps[-1] == "done"
+    from vertraag.render import render
+
+    line = render(next(e for e in events if e.type == CALIBRATION))
+    assert "stemmen" in line and "opnieuw" in line
+    saved = load_profile("Anna", "Bram", tmp_path)
+    assert saved is not None and saved.voices is not None

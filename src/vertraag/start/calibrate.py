@@ -39,6 +39,8 @@ LISTEN_S = 25.0  # how long to wait for a partner's two sentences
 # Listening ends at the first pause after this much speech.
 ENOUGH_SPEECH_S = 6.0
 MIN_SPEECH_S = 2.0  # less speech than this is a word or two: too little for a calm level or a voice
+# After at least MIN_SPEECH_S, this much silence means the partner has finished (one sentence, not two).
+DONE_AFTER_S = 3.0
 TRIES = 2  # ask once more when the sentence was not heard
 LEVEL_DECIMALS = 1
 RATE_DECIMALS = 2
@@ -132,9 +134,15 @@ class Calibration:
         listener = CalmListener(self.vad, speech_probability=self.speech_probability)
         utterances: list[Utterance] = []
         end = self.now + LISTEN_S
+        last_end: float | None = None
         while self.now < end:
             frame = self._next()
             ended = listener.add(frame)
+            if ended:
+                last_end = self.now
+            if last_end is not None and not listener.in_segment and listener.speech_s >= MIN_SPEECH_S:
+                if self.now - last_end >= DONE_AFTER_S:
+                    break
             if self.recognizer is not None:
                 in_segment = listener.in_segment
                 utterances += _utterances(self.recognizer.accept(frame, is_speech=in_segment))
