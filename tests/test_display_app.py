@@ -51,6 +51,7 @@ class FakeSession:
         self.events.put(Event("timer", 5.0, {"running": True, "remaining": 95.0}))
         self.events.put(Event(LEVEL, 5.0, {"level_db": -22.0, "calm_db": -30.0, "threshold_db": -24.0}))
         self.events.put(Event("raised_voice", 6.0, {"rise_db": 8.0, "onset": 4.5}))
+        self.events.put(Event("voice", 6.5, {"talker": "a", "start": 5.5, "end": 6.5, "confidence": 0.9}))
         self.events.put(Event("prompt", 7.0, {"id": "stem", "text": "Even een moment rust. Adem met me mee.",
                                               "reason": "raised_voice"}))  # fmt: skip
         self._stopped.wait(timeout=30)
@@ -81,6 +82,7 @@ def test_keys_become_commands_and_the_screen_shows_the_session() -> None:
             assert isinstance(app.screen, SessionScreen)
             assert _text(app, "#phase") == "SPREKEN"
             assert "Anna spreekt" in _text(app, "#turn") and "Bram luistert" in _text(app, "#turn")
+            assert "ik hoor nu Anna" in _text(app, "#turn")  # whose voice is heard now
             assert "Adem met me mee" in _text(app, "#prompt")  # the last prompt
             assert "stem omhoog 1" in _text(app, "#counts") and "ingrepen 1" in _text(app, "#counts")
             assert CALM_MARK in _text(app, "#meter") and THRESHOLD_MARK in _text(app, "#meter")
@@ -163,3 +165,19 @@ def test_the_model_holds_the_timer_and_says_when_the_microphone_is_gone_and_back
     model.apply(Event("prompt", 13.0, back), now=200.0)
     assert not model.mic_lost and model.status == ""
     assert model.counts["prompts"] == 0  # the notices are not interventions
+
+
+def test_the_screen_knows_whose_voice_it_hears_now() -> None:
+    from vertraag.display.model import ScreenModel
+
+    model = ScreenModel(names={"a": "Anna", "b": "Bram"})
+    model.apply(Event("speech_start", 1.0), 1.0)
+    assert model.heard_name() is None  # not known in the first second
+    model.apply(Event("voice", 2.0, {"talker": "b", "start": 1.0, "end": 2.0, "confidence": 0.9}), 2.0)
+    assert model.heard_name() == "Bram"
+    model.apply(Event("voice", 3.0, {"talker": None, "start": 2.0, "end": 3.0, "confidence": 0.3}), 3.0)
+    assert model.heard_name() is None  # unsure: no name rather than the wrong one
+    model.apply(Event("voice", 4.0, {"talker": "a", "start": 3.0, "end": 4.0, "confidence": 0.9}), 4.0)
+    assert model.heard_name() == "Anna"
+    model.apply(Event("speech_end", 5.0, {"duration": 4.0, "talker": "a"}), 5.0)
+    assert model.heard_name() is None
