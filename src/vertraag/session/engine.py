@@ -15,26 +15,28 @@ interventions.toml, prompts.toml). The engine has three rooms:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from typing import Any
 
 from vertraag import events as ev
 from vertraag.events import Event
 from vertraag.session import commands as cmd
-from vertraag.session.actions import COMMAND, PROMPT_DONE, SOURCE_BACK, SOURCE_LOST, Action, Hush, Say, Timer
-from vertraag.session.interventions import finding, noticed, try_pending
-from vertraag.session.phases import end, enter, in_pause, next_phase, start_timeout, stop, time_up
-from vertraag.session.policy import RAISED_VOICE, SPEECH_RATE
-from vertraag.session.state import (
-    HOLD_SOURCE,
-    HOLD_USER,
-    HOLD_VOICE,
-    VOICE_PHASE,
-    VOICE_PROPOSAL,
-    VOICE_REPLY,
-    State,
+from vertraag.session import inbox
+from vertraag.session.actions import (
+    PROMPT_DONE,
+    SOURCE_BACK,
+    SOURCE_LOST,
+    Action,
+    Cue,
+    Ending,
+    Hush,
+    Say,
+    Timer,
 )
-from vertraag.session.talk import COMMAND_REASON, say_prompt
+from vertraag.session.interventions import heard, noticed, try_pending
+from vertraag.session.phases import end, enter, in_pause, next_phase, start_timeout, stop, time_up
+from vertraag.session.policy import Signal
+from vertraag.session.protocol import SPOKEN_KINDS
+from vertraag.session.state import Hold, Saying, State
+from vertraag.session.talk import say_prompt
 
 Step = tuple[State, list[Action]]
 
@@ -64,7 +66,7 @@ def finish(state: State, now: float) -> Step:
     if state.ended:
         return state, []
     state = _advance_clock(state, now)
-    return end(state, "end_of_input", [])
+    return end(state, Ending.END_OF_INPUT, [])
 
 
 def _advance_clock(state: State, now: float) -> State:
@@ -85,50 +87,53 @@ def _finish_step(state: State, actions: list[Action], *, before: bool = False) -
 
 
 def _handle(state: State, event: Event) -> Step:
-    data: Mapping[str, Any] = event.data
     if event.type == ev.SPEECH_START:
         return dataclasses.replace(state, speaking=True), []
     if event.type == ev.SPEECH_END:
         return dataclasses.replace(state, speaking=False, silent_since=event.t), []
     if event.type == PROMPT_DONE:
         return _prompt_done(state)
-    if event.type == COMMAND:
-        return _command(state, str(data.get("command", "")))
     if event.type in (SOURCE_LOST, SOURCE_BACK):
         return _source(state, lost=event.type == SOURCE_LOST)
-    if event.type == ev.UTTERANCE:
-        said = state.config.commands.command(str(data.get("text", "")), pause_word=state.config.pause_word)
+    view = inbox.read(event)
+    if isinstance(view, inbox.Command):
+        return _command(state, view.command)
+    if isinstance(view, inbox.Spoken):
+        said = state.config.commands.command(view.text, pause_word=state.config.pause_word)
         return _command(state, said) if said is not None else (state, [])
-    if event.type == ev.FINDING:
-        return finding(state, event)
-    if event.type == ev.RAISED_VOICE and state.config.settings.raised_voice:
-        return noticed(state, RAISED_VOICE, float(data.get("onset", event.t))), []
-    if event.type == ev.SPEECH_RATE and state.config.settings.speech_rate:
-        return noticed(state, SPEECH_RATE, float(data.get("onset", event.t))), []
+    if isinstance(view, inbox.Heard):
+        return heard(state, view)
+    if isinstance(view, inbox.Noticed) and _listening_for(state, view.signal):
+        return noticed(state, view.signal, view.onset), []
     return state, []
 
 
+def _listening_for(state: State, signal: Signal) -> bool:
+    settings = state.config.settings
+    return settings.raised_voice if signal == Signal.RAISED_VOICE else settings.speech_rate
+
+
 def _prompt_done(state: State) -> Step:
-    voice = state.voice
-    state = dataclasses.replace(state, voice=None, holds=state.holds - {HOLD_VOICE})
-    if voice == VOICE_PROPOSAL:
+    saying = state.saying
+    state = dataclasses.replace(state, saying=None, holds=state.holds - {Hold.SAYING})
+    if saying == Saying.PROPOSAL:
         return dataclasses.replace(state, proposal_t=state.now), []
     phase = state.phase
-    if voice == VOICE_PHASE and phase is not None and phase.spec.kind in ("guide", "breathing"):
+    if saying == Saying.PHASE and phase is not None and phase.spec.kind in SPOKEN_KINDS:
         return next_phase(state)
     return state, []
 
 
 def _source(state: State, *, lost: bool) -> Step:
     """The microphone went away (hold everything and say so) or came back (say so and go on)."""
-    if lost == (HOLD_SOURCE in state.holds):
+    if lost == (Hold.SOURCE in state.holds):
         return state, []
-    holds = state.holds | {HOLD_SOURCE} if lost else state.holds - {HOLD_SOURCE}
-    cut = state.voice  # what vertraag was saying when the microphone went
+    holds = state.holds | {Hold.SOURCE} if lost else state.holds - {Hold.SOURCE}
+    cut = state.saying  # what vertraag was saying when the microphone went
     state = dataclasses.replace(state, holds=holds, pending=None, speaking=False, silent_since=state.now)
     state, actions = _reply(state, "microfoon_weg" if lost else "microfoon_terug", hush=cut is not None)
     phase = state.phase
-    if not lost and phase is not None and phase.spec.kind in ("guide", "breathing"):
+    if not lost and phase is not None and phase.spec.kind in SPOKEN_KINDS:
         state, again = enter(state, state.index)  # a guide cut short is given again, whole
         actions += again
     return state, actions
@@ -136,20 +141,20 @@ def _source(state: State, *, lost: bool) -> Step:
 
 def _command(state: State, command: str) -> Step:
     if command == cmd.NEXT:
-        return next_phase(state, hush=state.voice is not None)
-    if command == cmd.PAUSE and HOLD_USER not in state.holds:
-        state = dataclasses.replace(state, holds=state.holds | {HOLD_USER})
+        return next_phase(state, hush=state.saying is not None)
+    if command == cmd.PAUSE and Hold.USER not in state.holds:
+        state = dataclasses.replace(state, holds=state.holds | {Hold.USER})
         return _reply(state, "pauze")
     if command == cmd.RESUME:
-        if state.proposal_t is not None or state.voice == VOICE_PROPOSAL:
+        if state.proposal_t is not None or state.saying == Saying.PROPOSAL:
             state = dataclasses.replace(state, proposal_t=None, escalations=())
-            return _reply(state, "timeout_geannuleerd", hush=state.voice == VOICE_PROPOSAL)
-        if HOLD_USER in state.holds:
-            return _reply(dataclasses.replace(state, holds=state.holds - {HOLD_USER}), "verder")
-    if command == cmd.REPEAT and state.last_said is not None and state.voice is None:
+            return _reply(state, "timeout_geannuleerd", hush=state.saying == Saying.PROPOSAL)
+        if Hold.USER in state.holds:
+            return _reply(dataclasses.replace(state, holds=state.holds - {Hold.USER}), "verder")
+    if command == cmd.REPEAT and state.last_said is not None and state.saying is None:
         prompt, variant, text, said = state.last_said
-        say = Say(prompt, variant, text, said, COMMAND_REASON, state.now)
-        return dataclasses.replace(state, voice=VOICE_REPLY), [say]
+        say = Say(prompt, variant, text, said, Cue.REPLY, state.now)
+        return dataclasses.replace(state, saying=Saying.REPLY), [say]
     if command == cmd.STOP:
         return stop(state)
     if command == cmd.TIMEOUT:
@@ -158,13 +163,13 @@ def _command(state: State, command: str) -> Step:
 
 
 def _reply(state: State, prompt_id: str, *, hush: bool = False) -> Step:
-    state, say = say_prompt(state, prompt_id, COMMAND_REASON, state.now)
-    return dataclasses.replace(state, voice=VOICE_REPLY), [*([Hush()] if hush else []), say]
+    state, say = say_prompt(state, prompt_id, Cue.REPLY, state.now)
+    return dataclasses.replace(state, saying=Saying.REPLY), [*([Hush()] if hush else []), say]
 
 
 def _due(state: State) -> Step:
     """Whatever has come due at `state.now`: an intervention, the end of a phase, a time-out."""
-    if state.voice is not None or HOLD_SOURCE in state.holds:
+    if state.saying is not None or Hold.SOURCE in state.holds:
         return state, []
     settings = state.config.settings
     if state.pending is not None:
@@ -176,7 +181,7 @@ def _due(state: State) -> Step:
         if in_pause(state) or grace_over:
             return start_timeout(state)
     phase = state.phase
-    if phase is not None and phase.timed and state.remaining_s == 0.0 and HOLD_USER not in state.holds:
+    if phase is not None and phase.timed and state.remaining_s == 0.0 and Hold.USER not in state.holds:
         return time_up(state)
     return state, []
 

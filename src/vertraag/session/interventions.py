@@ -11,30 +11,29 @@ from __future__ import annotations
 
 import dataclasses
 
-from vertraag.events import Event
 from vertraag.session.actions import Action, Breathe, Hush
+from vertraag.session.inbox import Heard
 from vertraag.session.phases import end, in_pause
-from vertraag.session.policy import AT_ONCE, ESCALATION, I_MESSAGE, SAFETY, WORD_REASONS, Intervention
-from vertraag.session.state import HOLD_USER, HOLD_VOICE, VOICE_INTERVENTION, VOICE_PROPOSAL, Pending, State
+from vertraag.session.policy import AT_ONCE, ESCALATION, I_MESSAGE, SAFETY, WORD_REASONS, Intervention, Reason
+from vertraag.session.protocol import PhaseKind
+from vertraag.session.state import Hold, Pending, Saying, State
 from vertraag.session.talk import say_prompt
 
 Step = tuple[State, list[Action]]
 
 
-def finding(state: State, event: Event) -> Step:
-    category = str(event.data.get("category", ""))
-    trigger = float(event.data.get("utterance_end", event.t))
-    if category == SAFETY:
-        return intervene(state, Pending(SAFETY, trigger, state.config.policy[SAFETY].priority))
-    if category == I_MESSAGE:
-        return _acknowledge(state, trigger), []
-    if category in WORD_REASONS and state.config.settings.words:
-        word, reframe = str(event.data.get("match", "")), str(event.data.get("reframe", ""))
-        return noticed(state, category, trigger, word=word, reframe=reframe), []
+def heard(state: State, finding: Heard) -> Step:
+    """Words of a category: safety stops the exercise, an I-message may be acknowledged, the rest nudged."""
+    if finding.category == SAFETY:
+        return intervene(state, Pending(SAFETY, finding.at, state.config.policy[SAFETY].priority))
+    if finding.category == I_MESSAGE:
+        return _acknowledge(state, finding.at), []
+    if finding.category in WORD_REASONS and state.config.settings.words:
+        return noticed(state, finding.category, finding.at, word=finding.match, reframe=finding.reframe), []
     return state, []
 
 
-def noticed(state: State, reason: str, trigger_t: float, *, word: str = "", reframe: str = "") -> State:
+def noticed(state: State, reason: Reason, trigger_t: float, *, word: str = "", reframe: str = "") -> State:
     """Something worth a prompt: keep it as the pending intervention if it matters most."""
     if not watching(state):
         return state
@@ -54,7 +53,7 @@ def _count_escalation(state: State, trigger_t: float) -> State:
     settings = state.config.settings
     recent = tuple(t for t in state.escalations if state.now - t <= settings.escalation_window_s)
     state = dataclasses.replace(state, escalations=(*recent, trigger_t))
-    proposing = state.proposal_t is not None or state.voice == VOICE_PROPOSAL
+    proposing = state.proposal_t is not None or state.saying == Saying.PROPOSAL
     if len(state.escalations) >= settings.escalation_count and not proposing:
         policy = state.config.policy[ESCALATION]
         state = _offer(state, Pending(ESCALATION, trigger_t, policy.priority))
@@ -73,7 +72,7 @@ def _acknowledge(state: State, trigger_t: float) -> State:
 def watching(state: State) -> bool:
     """Interventions belong to talking phases (not to a guide, a breath or a break)."""
     phase = state.phase
-    return phase is not None and phase.spec.kind == "talk" and not state.stopping
+    return phase is not None and phase.spec.kind == PhaseKind.TALK and not state.stopping
 
 
 def try_pending(state: State) -> Step:
@@ -82,7 +81,7 @@ def try_pending(state: State) -> Step:
     policy = state.config.policy[pending.reason]
     if state.now - pending.trigger_t > settings.stale_after_s or not watching(state):
         return dataclasses.replace(state, pending=None), []
-    if HOLD_USER in state.holds and not policy.bypass_gap:
+    if Hold.USER in state.holds and not policy.bypass_gap:
         return state, []
     if state.now - state.last_intervention_t < settings.min_gap_s and not policy.bypass_gap:
         return state, []
@@ -98,7 +97,7 @@ def intervene(state: State, pending: Pending) -> Step:
     nudges = tuple((t, first) for t, first in state.recent if state.now - t <= settings.firm_window_s)
     level = sum(first == policy.prompts[0] for _, first in nudges)
     state, say = say_prompt(state, policy.prompt(level), pending.reason, pending.trigger_t, pending)
-    actions: list[Action] = [Hush()] if state.voice is not None else []
+    actions: list[Action] = [Hush()] if state.saying is not None else []
     actions.append(say)
     if policy.breath is not None:
         actions.append(Breathe(policy.breath))
@@ -109,8 +108,8 @@ def intervene(state: State, pending: Pending) -> Step:
         recent=nudges if pending.reason == I_MESSAGE else (*nudges, (state.now, policy.prompts[0])),
         last_ack_t=state.now if pending.reason == I_MESSAGE else state.last_ack_t,
         last_word_nudge_t=state.now if pending.reason in WORD_REASONS else state.last_word_nudge_t,
-        voice=VOICE_PROPOSAL if pending.reason == ESCALATION else VOICE_INTERVENTION,
-        holds=state.holds | {HOLD_VOICE} if policy.pause_timer else state.holds,
+        saying=Saying.PROPOSAL if pending.reason == ESCALATION else Saying.INTERVENTION,
+        holds=state.holds | {Hold.SAYING} if policy.pause_timer else state.holds,
     )
     if policy.ends_session:
         return end(state, pending.reason, actions)

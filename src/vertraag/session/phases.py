@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from vertraag.session.actions import Action, Breathe, Chime, End, Hush, PhaseChange
-from vertraag.session.state import HOLD_VOICE, TIMEOUT_PROTOCOL, VOICE_PHASE, State
-from vertraag.session.talk import PROTOCOL_REASON, say_prompt
+from vertraag.session.actions import Action, Breathe, Chime, Cue, End, Ending, Hush, PhaseChange
+from vertraag.session.policy import Reason
+from vertraag.session.protocol import PhaseEnds, PhaseKind
+from vertraag.session.state import TIMEOUT_PROTOCOL, Hold, Saying, State
+from vertraag.session.talk import say_prompt
 
 Step = tuple[State, list[Action]]
 
@@ -22,7 +24,7 @@ def enter(state: State, index: int) -> Step:
         if state.in_timeout:
             state = dataclasses.replace(state, plan=config.plan, in_timeout=False)
             return enter(state, state.resume_index)
-        return end(state, "stopped" if state.stopping else "done", [])
+        return end(state, Ending.STOPPED if state.stopping else Ending.DONE, [])
     phase = state.plan[index]
     state = dataclasses.replace(
         state, index=index, remaining_s=phase.seconds, time_up_at=None, reminded=False, pending=None
@@ -40,11 +42,11 @@ def enter(state: State, index: int) -> Step:
         )
     ]
     if phase.spec.prompt is not None:
-        state, say = say_prompt(state, phase.spec.prompt, PROTOCOL_REASON, state.now)
+        state, say = say_prompt(state, phase.spec.prompt, Cue.PROTOCOL, state.now)
         actions.append(say)
         if phase.spec.breath is not None:
             actions.append(Breathe(phase.spec.breath))
-        state = dataclasses.replace(state, voice=VOICE_PHASE, holds=state.holds | {HOLD_VOICE})
+        state = dataclasses.replace(state, saying=Saying.PHASE, holds=state.holds | {Hold.SAYING})
     return state, actions
 
 
@@ -53,7 +55,7 @@ def next_phase(state: State, *, hush: bool = False) -> Step:
     actions: list[Action] = [Hush()] if hush else []
     if phase is not None and phase.spec.chime_end is not None:
         actions.append(Chime(phase.spec.chime_end))
-    state = dataclasses.replace(state, voice=None, holds=state.holds - {HOLD_VOICE})
+    state = dataclasses.replace(state, saying=None, holds=state.holds - {Hold.SAYING})
     state, more = enter(state, state.index + 1)
     return state, actions + more
 
@@ -61,13 +63,13 @@ def next_phase(state: State, *, hush: bool = False) -> Step:
 def time_up(state: State) -> Step:
     phase = state.phase
     assert phase is not None
-    if phase.spec.ends == "next" and not state.reminded and phase.spec.reminder is not None:
+    if phase.spec.ends == PhaseEnds.NEXT and not state.reminded and phase.spec.reminder is not None:
         state = dataclasses.replace(state, reminded=True, remaining_s=phase.seconds, time_up_at=None)
-        state, say = say_prompt(state, phase.spec.reminder, PROTOCOL_REASON, state.now)
-        return dataclasses.replace(state, voice=VOICE_PHASE, holds=state.holds | {HOLD_VOICE}), [say]
+        state, say = say_prompt(state, phase.spec.reminder, Cue.PROTOCOL, state.now)
+        return dataclasses.replace(state, saying=Saying.PHASE, holds=state.holds | {Hold.SAYING}), [say]
     grace = state.config.settings.phase_end_grace_s
     waited = state.now - (state.time_up_at if state.time_up_at is not None else state.now)
-    if phase.spec.kind == "wait" or in_pause(state) or waited >= grace:
+    if phase.spec.kind == PhaseKind.WAIT or in_pause(state) or waited >= grace:
         return next_phase(state)
     return state, []
 
@@ -81,10 +83,10 @@ def stop(state: State) -> Step:
     config = state.config
     closing = len(config.plan) - len(config.protocol.closing)
     if state.stopping or state.in_timeout or not config.protocol.closing or state.index >= closing:
-        return end(state, "stopped", [Hush()] if state.voice is not None else [])
+        return end(state, Ending.STOPPED, [Hush()] if state.saying is not None else [])
     state = dataclasses.replace(state, stopping=True, pending=None, proposal_t=None)
     state, actions = enter(state, closing)
-    return state, [Hush(), *actions] if state.voice is not None else actions
+    return state, [Hush(), *actions] if state.saying is not None else actions
 
 
 def start_timeout(state: State) -> Step:
@@ -101,10 +103,10 @@ def start_timeout(state: State) -> Step:
         escalations=(),
         holds=frozenset(),
     )
-    state, actions = enter(dataclasses.replace(state, voice=None), 0)
+    state, actions = enter(dataclasses.replace(state, saying=None), 0)
     return state, [Hush(), *actions]
 
 
-def end(state: State, reason: str, actions: list[Action]) -> Step:
+def end(state: State, reason: Ending | Reason, actions: list[Action]) -> Step:
     state = dataclasses.replace(state, ended=True, pending=None, holds=frozenset())
     return state, [*actions, End(reason)]

@@ -6,13 +6,11 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from vertraag.session.actions import Say
+from vertraag.session.actions import Cue, Say
 
 if TYPE_CHECKING:
+    from vertraag.session.policy import Reason
     from vertraag.session.state import Pending, State
-
-PROTOCOL_REASON = "protocol"  # a phase's own prompt
-COMMAND_REASON = "command"  # a reply to a command
 
 SECONDS_PER_MINUTE = 60.0
 # Spoken lengths: "ongeveer anderhalve minuut" reads better than "1,5".
@@ -68,7 +66,7 @@ def foreseeable_prompts(state: State) -> list[tuple[str, int, str]]:
 
 
 def say_prompt(
-    state: State, prompt_id: str, reason: str, trigger_t: float, pending: Pending | None = None
+    state: State, prompt_id: str, reason: Reason | Cue, trigger_t: float, pending: Pending | None = None
 ) -> tuple[State, Say]:
     config = state.config
     last = state.last_variant(prompt_id)
