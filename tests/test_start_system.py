@@ -57,12 +57,20 @@ def card(tmp_path: Path) -> Iterator[dict[str, str]]:
 class Session:
     """`vertraag start --json` as a child process, its events read on a thread."""
 
-    def __init__(self, env: dict[str, str], tmp_path: Path) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        tmp_path: Path,
+        *,
+        extra: tuple[str, ...] | list[str] = (),
+        config_text: str = CONFIG,
+    ) -> None:
         config = tmp_path / "config.toml"
-        config.write_text(CONFIG)
+        config.write_text(config_text)
+        protocol = [] if "--protocol" in extra else ["--protocol", "vrij"]
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "vertraag", "start", "--json", "--yes", "--engine", "none",
-             "--protocol", "vrij", "--config", str(config)],
+             *protocol, "--config", str(config), *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**env, "XDG_DATA_HOME": str(tmp_path / "data")},
         )  # fmt: skip

@@ -10,7 +10,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 # Event types. Later steps (the session, prompts) add their own types to this same stream.
 SPEECH_START = "speech_start"  # voice activity began
@@ -35,6 +35,55 @@ SESSION_END = "session_end"  # the conversation is over; `reason`
 CALIBRATION = "calibration"
 
 TIME_DECIMALS = 3  # millisecond resolution is plenty for a conversation
+
+
+# The fields of the events the session reads: producers build them and the session's door reads them through
+# these types, so that renaming a field fails the type check, not a session.
+class SpeechEndFields(TypedDict):
+    duration: float
+    talker: NotRequired[str | None]  # whose voice the whole segment was; None = unsure
+    confidence: NotRequired[float | None]
+
+
+class VoiceFields(TypedDict):
+    talker: str | None  # whose voice [start, end) was; None = unsure
+    start: float
+    end: float
+    confidence: float
+
+
+class UtteranceFields(TypedDict):
+    text: str
+    start: float
+    end: float
+    words: list[dict[str, Any]]
+    talker: NotRequired[str | None]
+
+
+class FindingFields(TypedDict):
+    category: str  # detect/category.py
+    rule: str
+    match: str  # the words that matched
+    reframe: str  # the invitation to say it as an I-message ("" = none)
+    text: str
+    utterance_start: float
+    utterance_end: float
+    talker: NotRequired[str | None]
+
+
+class RaisedVoiceFields(TypedDict):
+    rise_db: float
+    onset: float  # audio time the voice began to rise
+    baseline_db: float
+    level_db: float
+    talker: NotRequired[str | None]  # added by detect/by_voice.py
+
+
+class SpeechRateFields(TypedDict):
+    rate_wps: float
+    calm_wps: float
+    onset: float  # audio time the fast speech began
+    talker: NotRequired[str | None]  # added by detect/by_voice.py
 
 
 @dataclass(frozen=True)

@@ -160,16 +160,16 @@ class Pipeline:
             Event(
                 ev.FINDING,
                 utterance.end,
-                {
-                    "category": finding.category,
-                    "rule": finding.rule,
-                    "match": finding.match,
-                    "reframe": finding.reframe,
-                    "text": utterance.text,
-                    "utterance_start": utterance.start,
-                    "utterance_end": utterance.end,
-                    "talker": talker,
-                },
+                ev.FindingFields(
+                    category=finding.category,
+                    rule=finding.rule,
+                    match=finding.match,
+                    reframe=finding.reframe,
+                    text=utterance.text,
+                    utterance_start=utterance.start,
+                    utterance_end=utterance.end,
+                    talker=talker,
+                ),
             )
             for finding in self._words.find(utterance.text)
         ]
@@ -179,13 +179,13 @@ def utterance_event(utterance: Utterance, talker: str | None = None) -> Event:
     return Event(
         ev.UTTERANCE,
         utterance.end,
-        {
-            "text": utterance.text,
-            "start": utterance.start,
-            "end": utterance.end,
-            "words": [word.to_dict() for word in utterance.words],
-            "talker": talker,
-        },
+        ev.UtteranceFields(
+            text=utterance.text,
+            start=utterance.start,
+            end=utterance.end,
+            words=[word.to_dict() for word in utterance.words],
+            talker=talker,
+        ),
     )
 
 
@@ -193,12 +193,12 @@ def _voice_event(attribution: Attribution) -> Event:
     return Event(
         ev.VOICE,
         attribution.end,
-        {
-            "talker": attribution.talker,
-            "start": attribution.start,
-            "end": attribution.end,
-            "confidence": round(attribution.confidence, CONFIDENCE_DECIMALS),
-        },
+        ev.VoiceFields(
+            talker=attribution.talker,
+            start=attribution.start,
+            end=attribution.end,
+            confidence=round(attribution.confidence, CONFIDENCE_DECIMALS),
+        ),
     )
 
 

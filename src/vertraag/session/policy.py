@@ -1,8 +1,7 @@
 """When vertraag steps in: `phrases/nl/interventions.toml`, one entry per reason, checked when loaded.
 
-A reason is a word-detector category (absolute ... command, safety, i_message), `raised_voice`,
-`speech_rate`, `interruption` or `escalation`.
-Each says which prompts to use (gentle first), whether to wait for a pause in
+A reason is a word-detector category (absolute ... command, safety, i_message), `raised_voice`, `speech_rate`,
+`interruption` or `escalation`. Each says which prompts to use (gentle first), whether to wait for a pause in
 speech, how important it is against other reasons noticed at the same time, and what else happens (the timer
 stops, a guided breath, counting towards a time-out, the end of the exercise).
 """
@@ -11,25 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from vertraag.detect.category import NUDGED, Category
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 from vertraag.session import checked as c
 from vertraag.session.prompts import load_prompts
 from vertraag.session.protocol import Breath
 
 INTERVENTIONS_FILE = "interventions.toml"
-RAISED_VOICE = "raised_voice"
-SPEECH_RATE = "speech_rate"
-INTERRUPTION = "interruption"
-ESCALATION = "escalation"
-SAFETY = "safety"
-THREAT = "threat"
-I_MESSAGE = "i_message"
-WORD_REASONS = ("absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command")
-REASONS = (*WORD_REASONS, SAFETY, I_MESSAGE, RAISED_VOICE, SPEECH_RATE, INTERRUPTION, ESCALATION)
-AT_PAUSE, AT_ONCE = "pause", "now"
+
+
+class Signal(StrEnum):
+    """Reasons to step in that are not words: what the loudness and rate detectors notice, and escalation."""
+
+    RAISED_VOICE = "raised_voice"
+    SPEECH_RATE = "speech_rate"
+    INTERRUPTION = "interruption"  # talking over the partner who has the word (session/turns.py)
+    ESCALATION = "escalation"  # repeated raised voices or threats: a time-out is proposed
+
+
+class When(StrEnum):
+    PAUSE = "pause"  # at the next pause in speech
+    NOW = "now"  # at once
+
+
+Reason = Category | Signal  # one entry of interventions.toml each
+RAISED_VOICE, SPEECH_RATE, ESCALATION = Signal.RAISED_VOICE, Signal.SPEECH_RATE, Signal.ESCALATION
+INTERRUPTION = Signal.INTERRUPTION
+SAFETY, THREAT, I_MESSAGE = Category.SAFETY, Category.THREAT, Category.I_MESSAGE
+WORD_REASONS = NUDGED
+REASONS: tuple[Reason, ...] = (*WORD_REASONS, SAFETY, I_MESSAGE, *Signal)
+AT_PAUSE, AT_ONCE = When.PAUSE, When.NOW
 KEYS = ("prompts", "when", "priority", "pause_timer", "breath", "escalates", "ends_session", "bypass_gap")
 TURN_KEYS = ("talk_over_s", "short_s", "times", "within_s")  # [interruption] only
 
@@ -46,9 +60,9 @@ class TurnRule:
 
 @dataclass(frozen=True)
 class Intervention:
-    reason: str
+    reason: Reason
     prompts: tuple[str, ...]  # gentle first, then firmer
-    when: str  # AT_PAUSE | AT_ONCE
+    when: When
     priority: int
     pause_timer: bool = False
     breath: Breath | None = None
@@ -65,12 +79,12 @@ class Intervention:
 @cache
 def load_policy(
     language: str = DEFAULT_LANGUAGE, directory: Path | None = None
-) -> Mapping[str, Intervention]:
+) -> Mapping[Reason, Intervention]:
     folder = directory if directory is not None else language_dir(language)
     data, where = c.read(folder / INTERVENTIONS_FILE)
     prompts = load_prompts(language, directory)
     c.only_keys(data, REASONS, where)
-    policy: dict[str, Intervention] = {}
+    policy: dict[Reason, Intervention] = {}
     for reason in REASONS:
         if reason not in data:
             raise where.refuse(f"de reden '{reason}' ontbreekt: geef [{reason}] een prompt")
@@ -82,7 +96,7 @@ def load_policy(
         policy[reason] = Intervention(
             reason=reason,
             prompts=ids,
-            when=c.choice(table, "when", entry, (AT_PAUSE, AT_ONCE), default=AT_PAUSE),
+            when=When(c.choice(table, "when", entry, tuple(When), default=When.PAUSE)),
             priority=int(c.number(table, "priority", entry)),
             pause_timer=c.flag(table, "pause_timer", entry),
             breath=_breath(table, entry) if "breath" in table else None,

@@ -140,9 +140,9 @@ class Calibration:
             ended = listener.add(frame)
             if ended:
                 last_end = self.now
-            if last_end is not None and not listener.in_segment and listener.speech_s >= MIN_SPEECH_S:
-                if self.now - last_end >= DONE_AFTER_S:
-                    break
+            finished = last_end is not None and self.now - last_end >= DONE_AFTER_S
+            if finished and not listener.in_segment and listener.speech_s >= MIN_SPEECH_S:
+                break
             if self.recognizer is not None:
                 in_segment = listener.in_segment
                 utterances += _utterances(self.recognizer.accept(frame, is_speech=in_segment))
