@@ -17,17 +17,20 @@ microphone would have sounded. The pipeline never touches hardware; sources and 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from vertraag import events as ev
-from vertraag.audio.frames import Frame
+from vertraag.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, Frame
 from vertraag.config import Settings
 from vertraag.detect.by_voice import VoiceMeasures
 from vertraag.detect.words import WordDetector
 from vertraag.events import Event
-from vertraag.loudness import LevelMeter, frame_dbfs
+from vertraag.loudness import MIN_DBFS, LevelMeter, frame_dbfs
 from vertraag.recognize.base import Partial, Recognizer, RecognizerEvent, Utterance
 from vertraag.vad import SpeechProbability, VoiceActivity
 from vertraag.voices import Attribution, VoiceTracker
@@ -94,9 +97,8 @@ class Pipeline:
     def process(self, frame: Frame) -> list[Event]:
         level_db = frame_dbfs(frame.samples)
         decision = self._voice.update(frame, level_db=level_db)
-        attributions = (
-            self._tracker.update(frame, in_segment=decision.in_segment) if self._tracker is not None else []
-        )
+        learning = self._tracker is not None and not self._tracker.known
+        attributions = self._attribute(frame, in_segment=decision.in_segment)
         out = [self._with_talker(e, attributions) for e in decision.events]
         out += [_voice_event(a) for a in attributions if not a.whole_segment]
         out += self._measures.frame(
@@ -105,6 +107,7 @@ class Pipeline:
             is_speech=decision.is_speech,
             in_segment=decision.in_segment,
             attributions=attributions,
+            keep_unsure=learning,
         )
         if self._meter is not None:
             reading = self._meter.update(frame.t_end, level_db, is_speech=decision.is_speech)
@@ -117,6 +120,23 @@ class Pipeline:
         if decision.is_speech:
             self.summary.speech_seconds += frame.t_end - frame.t
         return out
+
+    def _attribute(self, frame: Frame, *, in_segment: bool) -> list[Attribution]:
+        """The tracker's judgements on this frame. A segment that taught the tracker a new voice (the first
+        voice heard becomes a, the first clearly different one b) is that voice's, though the tracker could
+        not say so before it had learned it."""
+        if self._tracker is None:
+            return []
+        known = self._tracker.known
+        attributions = self._tracker.update(frame, in_segment=in_segment)
+        learned = self._tracker.known - known
+        if len(learned) != 1:
+            return attributions
+        (voice,) = learned
+        return [
+            dataclasses.replace(a, talker=voice) if a.whole_segment and a.talker is None else a
+            for a in attributions
+        ]
 
     def _with_talker(self, event: Event, attributions: list[Attribution]) -> Event:
         """`speech_end` gets the whole segment's talker (and how sure), from this frame's judgement."""
@@ -132,7 +152,20 @@ class Pipeline:
         return Event(event.type, event.t, {**event.data, "talker": talker, "confidence": confidence})
 
     def finish(self, t_end: float) -> list[Event]:
-        out = self._voice.finish(t_end)
+        ending = self._voice.finish(t_end)
+        # The tracker judges a segment on the first frame after it: the end of the input is that frame.
+        after = Frame(np.zeros(FRAME_SAMPLES, dtype=np.int16), round(t_end * SAMPLE_RATE))
+        learning = self._tracker is not None and not self._tracker.known
+        attributions = self._attribute(after, in_segment=False)
+        out = [self._with_talker(e, attributions) for e in ending]
+        out += self._measures.frame(
+            after.t,
+            MIN_DBFS,
+            is_speech=False,
+            in_segment=False,
+            attributions=attributions,
+            keep_unsure=learning,
+        )
         if self._recognizer is not None:
             out += self._from_recognizer(self._recognizer.finish())
         return out

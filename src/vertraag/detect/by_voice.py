@@ -71,15 +71,24 @@ class VoiceMeasures:
         return found.raised.baseline_db if found is not None else None
 
     def frame(
-        self, t: float, level_db: float, *, is_speech: bool, in_segment: bool, attributions: list[Attribution]
+        self,
+        t: float,
+        level_db: float,
+        *,
+        is_speech: bool,
+        in_segment: bool,
+        attributions: list[Attribution],
+        keep_unsure: bool = False,
     ) -> list[Event]:
-        """One frame's level and speech decision, with the attributions the tracker gave on it."""
+        """One frame's level and speech decision, with the attributions the tracker gave on it.
+        `keep_unsure`: no voice is known yet, so an unsure second is held for the whole segment's judgement
+        (the segment the tracker learns its first voice from is that voice's)."""
         if not self._follow:
             return self._feed(None, _Held(t, level_db, is_speech))
         out: list[Event] = []
         for attribution in attributions:
             self._spans.append(attribution)
-            out += self._attributed(attribution)
+            out += self._attributed(attribution, keep_unsure=keep_unsure)
         frame = _Held(t, level_db, is_speech)
         self._open = self._open or in_segment
         if self._held and not (in_segment or is_speech or self._open):
@@ -119,8 +128,11 @@ class VoiceMeasures:
 
     # ---------------------------------------------------------------------------------------------------
 
-    def _attributed(self, attribution: Attribution) -> list[Event]:
+    def _attributed(self, attribution: Attribution, *, keep_unsure: bool) -> list[Event]:
         """Hand the held frames the attribution covers to its talker (or to nobody when unsure)."""
+        if attribution.talker is None and keep_unsure and not attribution.whole_segment:
+            self.current = None
+            return []
         if attribution.whole_segment:
             taken, self._held = self._held, []
             self.current, self._open = None, False
