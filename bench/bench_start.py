@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.sound_card import client_env, vsound  # noqa: E402
+from tests.voice_profile import calibrated_profile  # noqa: E402
 
-from vertraag.start.profile import PartnerCalm, Profile, save_profile  # noqa: E402
+from vertraag.start.profile import save_profile  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "speech-nl"
 STARTUP_S = 12.0  # model loading and the welcome; not counted
@@ -65,8 +66,7 @@ def main() -> None:
             "XDG_DATA_HOME": str(tmp / "data"),
             "PYTHONPATH": str(ROOT / "src"),
         }
-        save_profile(Profile(PartnerCalm("Anna", -30.0), PartnerCalm("Bram", -28.0), "time-out"),
-                     tmp / "data" / "vertraag" / "profiles")  # fmt: skip
+        save_profile(calibrated_profile("Anna", "Bram", "time-out"), tmp / "data" / "vertraag" / "profiles")
         (tmp / "config.toml").write_text(CONFIG)
         speech = np.concatenate([sf.read(str(p), dtype="int16")[0] for p in sorted(CORPUS.glob("*.wav"))])
         sf.write(str(tmp / "speech.wav"), speech, 16000)

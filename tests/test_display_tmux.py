@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.sound_card import client_env, vsound
-from vertraag.start.profile import PartnerCalm, Profile, save_profile
+from tests.voice_profile import calibrated_profile
+from vertraag.start.profile import save_profile
 
 pytestmark = pytest.mark.sound
 
@@ -54,7 +55,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     env = {**client_env(private), "XDG_DATA_HOME": str(tmp_path / "data"), "VERTRAAG_CONFIG": "/none.toml",
            "PYTHONPATH": os.environ.get("PYTHONPATH", "src")}  # fmt: skip
     socket = str(tmp_path / "tmux.sock")
-    last = Profile(PartnerCalm("Anna", -30.0), PartnerCalm("Bram", -28.0), "stoplicht")
+    last = calibrated_profile("Anna", "Bram", "stoplicht")
     save_profile(last, tmp_path / "data" / "vertraag" / "profiles")  # the last couple
 
     def tmux(*args: str) -> subprocess.CompletedProcess[str]:
