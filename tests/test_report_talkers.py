@@ -55,3 +55,17 @@ def test_the_page_shows_both_partners_side_by_side_without_blame_or_words() -> N
     talked = section[section.index("keer sprak") - 40 : section.index("keer sprak") + 80]
     assert "Anna" not in talked and "Bram" not in talked  # who talked over whom is not on the page
     assert SAID not in page and "score" not in section.replace("geen score", "")
+
+
+def test_talking_over_within_one_segment_counts_for_the_voice_that_spoke() -> None:
+    collector = ReportCollector(
+        started=datetime(2026, 12, 7, 20, 0), source="microfoon", names={"a": "A", "b": "B"}
+    )
+    collector.add(Event("speech_start", 0.0))
+    for second, who in enumerate(["a", "a", "a", "b", "b", "b", "b", "b"]):
+        collector.add(
+            Event("voice", second + 1.0, {"talker": who, "start": float(second), "end": second + 1.0})
+        )
+    collector.add(Event("speech_end", 8.5, {"duration": 8.5, "talker": "a", "confidence": 0.6}))
+    speaking = {p["partner"]: p["speech_s"] for p in collector.report()["speaking"]}
+    assert speaking == {"a": 3.5, "b": 5.0}  # the last half second goes to the whole segment's talker

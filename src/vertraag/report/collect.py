@@ -73,6 +73,7 @@ class ReportCollector:
     _utterances: int = 0
     _talked_over: int = 0
     _by_talker: dict[str | None, float] = field(default_factory=dict)  # speech seconds per attributed voice
+    _segment_voices: dict[str | None, float] = field(default_factory=dict)  # the running segment's voices
     _pauses: list[list[float]] = field(default_factory=list)
     _pause_open: float | None = None
     _closing: str = ""
@@ -104,14 +105,28 @@ class ReportCollector:
 
     def _speech_start(self, event: Event) -> None:
         self._speech_open = event.t
+        self._segment_voices = {}
+
+    def _voice(self, event: Event) -> None:
+        """About a second of one voice inside the running segment: speaking time follows the voice, also
+        when the other talks over it within one segment."""
+        talker = event.data.get("talker")
+        seconds = float(event.data.get("end", event.t)) - float(event.data.get("start", event.t))
+        self._segment_voices[talker] = self._segment_voices.get(talker, 0.0) + max(0.0, seconds)
 
     def _speech_end(self, event: Event) -> None:
         duration = float(event.data.get("duration", 0.0))
         start = self._speech_open if self._speech_open is not None else event.t - duration
         self._speech.append((start, start + duration))
         self._speech_open = None
+        # The seconds judged one by one, and the rest of the segment (its last second, or all of a short
+        # one) by the whole segment's talker.
+        voices, self._segment_voices = self._segment_voices, {}
+        rest = max(0.0, duration - sum(voices.values()))
         talker = event.data.get("talker")
-        self._by_talker[talker] = self._by_talker.get(talker, 0.0) + duration
+        voices[talker] = voices.get(talker, 0.0) + rest
+        for who, seconds in voices.items():
+            self._by_talker[who] = self._by_talker.get(who, 0.0) + seconds
 
     def _level(self, event: Event) -> None:
         speech = event.data.get("speech_db")
@@ -286,6 +301,7 @@ _HANDLERS = {
     ev.PHASE: ReportCollector._phase,
     ev.SPEECH_START: ReportCollector._speech_start,
     ev.SPEECH_END: ReportCollector._speech_end,
+    ev.VOICE: ReportCollector._voice,
     ev.LEVEL: ReportCollector._level,
     ev.BASELINE: ReportCollector._baseline,
     ev.PROMPT: ReportCollector._prompt,
