@@ -39,7 +39,6 @@ WAIT_S = 60.0
 DOWN_S = 2.0  # the sound server is away this long
 PROMPT_HEARD_S = 2.0  # at least this much of the prompt is loud on the speaker sink
 LOUD_DBFS = -45.0
-SENTENCE = "Vandaag heb ik boodschappen gedaan en daarna een stukje gewandeld."
 CONFIG = '[protocol]\npartner_a = "Anna"\npartner_b = "Bram"\n'
 
 
@@ -121,6 +120,13 @@ class Session:
             self.proc.communicate()
 
 
+def _speech(speaker: str, picks: slice) -> np.ndarray:
+    """Real calm sentences of one speaker (tests/data/speech-nl) at the calm test level."""
+    clips = [c.samples() for c in ag.clips(speaker)][picks]
+    level = ag.CALM_SPEECH_DBFS
+    return ag.concat_with_silence((ag.at_level(ag.trim_silence(c), level) for c in clips), gap_s=0.5)
+
+
 def _play(env: dict[str, str], wav: Path) -> None:
     subprocess.run(["paplay", "-d", "vt_mic", str(wav)], env=env, check=True, timeout=WAIT_S)
 
@@ -139,17 +145,22 @@ def _loud_seconds(raw: Path) -> float:
 def test_calibrate_prompt_on_the_speaker_survive_a_sound_server_restart_and_stop(
     tmp_path: Path, card: dict[str, str]
 ) -> None:
-    calm = ag.espeak_conversation(ag.CALM_SENTENCES)
-    sentence = ag.write_wav(tmp_path / "zin.wav", ag.at_level(ag.espeak_nl(SENTENCE), ag.CALM_SPEECH_DBFS))
+    # Two real voices (vertraag tells them apart): each partner's calm sentences, and Anna's voice rising.
+    calm = _speech("flemishguy", slice(0, 6))
+    sentences = {
+        name: ag.write_wav(tmp_path / f"{name}.wav", _speech(speaker, slice(40, 43)))
+        for name, speaker in (("Anna", "flemishguy"), ("Bram", "nathalie"))
+    }
+    sentence = sentences["Anna"]
     scene = ag.write_wav(tmp_path / "ruzie.wav", np.concatenate([calm, ag.scale_db(calm, RAISE_DB)]))
     session = Session(card, tmp_path)
     try:
-        # The calibration: each partner answers vertraag's request with one calm sentence.
+        # The calibration: each partner answers vertraag's request with two or three calm sentences.
         asking = _prompt("kalibratie_zin")
         for name in ("Anna", "Bram"):
             asked = session.wait_for(lambda e, n=name: asking(e) and n in e["text"], name)
             time.sleep(spoken_seconds(asked["text"], VOICE_WPM) + AFTER_PROMPT_S)
-            _play(card, sentence)
+            _play(card, sentences[name])
         done = session.wait_for(lambda e: e["type"] == "calibration" and e["step"] == "done", "calibration")
         levels = [e for e in session.events if e["type"] == "calibration" and e["step"] in ("a", "b")]
         assert all(e["baseline_db"] is not None for e in levels), levels
