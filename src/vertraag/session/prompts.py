@@ -18,8 +18,11 @@ from vertraag.session.checked import Where, only_keys, read, text
 
 PROMPTS_FILE = "prompts.toml"
 PLACEHOLDERS = frozenset(
-    {"spreker", "luisteraar", "eerste", "tweede", "woord", "reframe", "minuten", "pauzewoord"}
-)
+    {
+        "spreker", "luisteraar", "eerste", "tweede", "woord", "reframe", "minuten", "pauzeduur", "terugtijd",
+        "terugtijd_gezegd", "pauzewoord",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
