@@ -34,7 +34,7 @@ class FakeSession:
     def send(self, command: str) -> None:
         self.sent.append(command)
         if command == "pause":
-            self.events.put(Event("prompt", 1.0, {"id": "pauze", "text": "Pauze.", "reason": "command"}))
+            self.events.put(Event("prompt", 1.0, {"id": "pauze", "text": "Pauze.", "reason": "reply"}))
         if command == "stop":
             self._stopped.set()
 
@@ -155,11 +155,11 @@ def test_the_model_holds_the_timer_and_says_when_the_microphone_is_gone_and_back
     model.apply(Event("timer", 3.0, {"running": True, "remaining": 120.0}), now=103.0)
     assert model.remaining(113.0) == 110.0  # counts down on the display's clock
     model.apply(Event("source_problem", 13.0, {"reason": "weg"}), now=113.0)
-    gone = {"id": "microfoon_weg", "text": "De microfoon is weg.", "reason": "command"}
+    gone = {"id": "microfoon_weg", "text": "De microfoon is weg.", "reason": "reply"}
     model.apply(Event("prompt", 13.0, gone), now=113.0)
     model.apply(Event("timer", 13.0, {"running": False, "remaining": 110.0}), now=113.0)
     assert model.status == MIC_LOST and model.remaining(200.0) == 110.0  # held while it is gone
-    back = {"id": "microfoon_terug", "text": "Terug.", "reason": "command"}
+    back = {"id": "microfoon_terug", "text": "Terug.", "reason": "reply"}
     model.apply(Event("prompt", 13.0, back), now=200.0)
     assert not model.mic_lost and model.status == ""
     assert model.counts["prompts"] == 0  # the notices are not interventions

@@ -10,7 +10,7 @@ from vertraag.session.actions import Timer
 NOOIT = {
     "category": "absolute",
     "match": "nooit",
-    "reframe": "Wil je het proberen als: ik voelde me niet gehoord?",
+    "reframe": "Probeer het eens zo: ik voelde me niet gehoord.",
 }
 THREAT = {"category": "threat", "match": "dan ga ik weg", "reframe": "Wil je zeggen wat je nodig hebt?"}
 
@@ -170,7 +170,7 @@ def test_a_proposed_time_out_can_be_declined() -> None:
     d.speak(0.8, "verder")
     d.wait(30)
     assert [p.phase for _, p in d.phases()] == ["vrij"]
-    assert d.says("command")[-1][1].prompt == "timeout_geannuleerd"
+    assert d.says("reply")[-1][1].prompt == "timeout_geannuleerd"
 
 
 def test_the_pause_word_starts_a_time_out_at_once() -> None:
