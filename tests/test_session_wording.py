@@ -163,3 +163,12 @@ def test_a_command_nudge_is_not_labelled_as_an_answer_to_a_spoken_command() -> N
     page = _page(audio_kept=False)
     assert "spraakopdracht" not in page
     assert "bevel: uitnodiging tot een verzoek" in page
+
+
+def test_prompts_that_name_the_clock_time_are_not_rendered_ahead() -> None:
+    from vertraag.session import initial_state
+    from vertraag.session.talk import foreseeable_prompts
+
+    ahead = {prompt for prompt, _, _ in foreseeable_prompts(initial_state(Drive("vertraag").config))}
+    assert "timeout_tips" in ahead and "timeout_meer_tijd" in ahead  # the break's own words: ready
+    assert "timeout_begin" not in ahead  # "Om 20.40 uur ..." is only known when it is said

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vertraag.session.state import Pending, State
 
 SECONDS_PER_MINUTE = 60.0
+CLOCK_PLACEHOLDER = "{terugtijd"  # a prompt naming the clock time is only known when it is said
 # Spoken lengths: "ongeveer anderhalve minuut" reads better than "1,5".
 SPOKEN_HALVES = {0.5: "een halve minuut", 1.5: "anderhalve minuut"}
 
@@ -71,7 +72,8 @@ def params_for(state: State, *, word: str = "", reframe: str = "") -> dict[str, 
 
 def foreseeable_prompts(state: State) -> list[tuple[str, int, str]]:
     """(prompt id, variant from 1, spoken text) of every phase prompt this session can say, for rendering
-    ahead (interventions that name a word are rendered when they come: about 40 ms)."""
+    ahead (interventions that name a word, and prompts that name the clock time, are rendered when they
+    come: about 40 ms)."""
     config = state.config
     found: dict[tuple[str, int, str], None] = {}
     for plan in (config.plan, config.timeout_plan):
@@ -81,6 +83,8 @@ def foreseeable_prompts(state: State) -> list[tuple[str, int, str]]:
                 if prompt_id is None:
                     continue
                 for variant in range(config.prompts.count(prompt_id)):
+                    if CLOCK_PLACEHOLDER in config.prompts.variants[prompt_id][variant].say:
+                        continue  # names the clock time when it is said: rendered then
                     said = config.prompts.render(prompt_id, variant, params_for(at_phase)).say
                     found[(prompt_id, variant + 1, said)] = None
     return list(found)
