@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from vertraag import events as ev
+from vertraag import known
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
-from vertraag.phrases import message
-from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
+from vertraag.models.catalog import ENGINE_CHOICES, NO_ENGINE
+from vertraag.phrases import message, protocol_names
+from vertraag.recognize.factory import create_recognizer, engine_of
 from vertraag.render import render
 from vertraag.report.session import SessionReport
-from vertraag.session.protocol import protocol_names
 
 if TYPE_CHECKING:
     from vertraag.detect.words import WordDetector
@@ -47,7 +48,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="één JSON-object per regel (voor programma's)")
     parser.add_argument("--realtime", action="store_true", help="speel het bestand af in echte tijd")
     parser.add_argument("--config", type=Path, help="instellingenbestand (TOML)")
-    parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
+    parser.add_argument("--engine", choices=ENGINE_CHOICES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel (ook: VERTRAAG_MODEL)")
     parser.add_argument("--device", help="microfoon: naam (deel ervan) of nummer")
     parser.add_argument("--baseline-db", type=float, help="rustig stemvolume in dBFS (anders zelf geleerd)")
@@ -161,18 +162,24 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
-    settings = override(settings, "recognizer", engine=args.engine, model=args.model)
-    settings = override(settings, "audio", device=args.device, output_device=args.output_device)
-    settings = override(settings, "protocol", name=args.protocol, turn_seconds=args.turn_seconds)
-    settings = override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
+    names = known.names()
+    settings = load_settings(args.config, names=names)
+    settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
+    settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
+    settings = override(settings, "protocol", names=names, name=args.protocol, turn_seconds=args.turn_seconds)
+    settings = override(settings, "voice", names=names, folder=_folder(args.voice))
     return override(
         settings,
         "raised_voice",
+        names=names,
         baseline_db=args.baseline_db,
         threshold_db=args.threshold_db,
         hold_ms=args.hold_ms,
     )
+
+
+def _folder(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
 
 
 def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[str], None]) -> AudioSource:
@@ -190,7 +197,7 @@ def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[s
 def _recognizer(settings: Settings, *, explicit: bool, threaded: bool, verbose: bool) -> Recognizer | None:
     """The configured engine, or None. Without a Dutch model the run goes on with loudness only, unless the
     user asked for an engine or model explicitly (then the missing model is an error they need to see)."""
-    engine = settings.recognizer.engine
+    engine = engine_of(settings.recognizer)
     if engine == NO_ENGINE:
         return None
     from vertraag.models.store import resolve_model

@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vertraag import known
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import UserError
-from vertraag.phrases import message, screen_text
-from vertraag.recognize.factory import ENGINES, NO_ENGINE
-from vertraag.session.protocol import protocol_names
+from vertraag.models.catalog import ENGINE_CHOICES, NO_ENGINE
+from vertraag.phrases import message, protocol_names, screen_text
+from vertraag.recognize.factory import engine_of
 
 if TYPE_CHECKING:
     from vertraag.audio.source import AudioSource
@@ -43,7 +44,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
     parser.add_argument("--config", type=Path, help="instellingenbestand (TOML)")
     parser.add_argument("--protocol", choices=protocol_names(), help="het gesprek (standaard: vertraag)")
-    parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
+    parser.add_argument("--engine", choices=ENGINE_CHOICES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel")
     parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
     parser.add_argument(
@@ -97,11 +98,16 @@ def start_command(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
-    settings = override(settings, "recognizer", engine=args.engine, model=args.model)
-    settings = override(settings, "audio", device=args.device, output_device=args.output_device)
-    settings = override(settings, "protocol", name=args.protocol)
-    return override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
+    names = known.names()
+    settings = load_settings(args.config, names=names)
+    settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
+    settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
+    settings = override(settings, "protocol", names=names, name=args.protocol)
+    return override(settings, "voice", names=names, folder=_folder(args.voice))
+
+
+def _folder(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
 
 
 def _check_devices(settings: Settings) -> None:
@@ -119,13 +125,13 @@ def _check_devices(settings: Settings) -> None:
 
 def _recognizer(settings: Settings, *, ask: bool) -> Recognizer | None:
     """The Dutch recogniser; without a model: one sentence on how to get it, then loudness only if wanted."""
-    if settings.recognizer.engine == NO_ENGINE:
+    if engine_of(settings.recognizer) == NO_ENGINE:
         return None
     from vertraag.models.store import resolve_model
     from vertraag.recognize.factory import create_recognizer
 
     try:
-        model_dir = resolve_model(settings.recognizer.engine, settings.recognizer.model)
+        model_dir = resolve_model(engine_of(settings.recognizer), settings.recognizer.model)
     except UserError as exc:
         log.info("no model: %s", exc.message)
         print(message("start_no_model"), file=sys.stderr)

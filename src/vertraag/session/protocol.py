@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from vertraag.config import ProtocolSettings
-from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
+from vertraag.phrases import DEFAULT_LANGUAGE, protocol_dir
 from vertraag.session import checked as c
 from vertraag.session.prompts import Prompts, load_prompts
 
-PROTOCOL_DIR = "protocols"
 SECTIONS = ("opening", "turn", "closing")
 TALKERS = ("speaker", "listener", "first", "second", "both", "none")
 TURN_ONLY_TALKERS = ("speaker", "listener")
@@ -133,14 +132,6 @@ class Protocol:
             speaker, listener = (PARTNER_A, PARTNER_B) if turn % 2 == 0 else (PARTNER_B, PARTNER_A)
         who = {"speaker": speaker, "listener": listener, "first": PARTNER_A, "second": PARTNER_B}
         return Phase(spec, seconds, speaker, listener, who.get(spec.talker), turn)
-
-
-def protocol_dir(language: str = DEFAULT_LANGUAGE) -> Path:
-    return language_dir(language) / PROTOCOL_DIR
-
-
-def protocol_names(language: str = DEFAULT_LANGUAGE) -> list[str]:
-    return sorted(p.stem for p in protocol_dir(language).glob("*.toml"))
 
 
 @cache
