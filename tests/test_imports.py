@@ -32,7 +32,6 @@ FLOORS = {
     "session": 6,
     "report": 7,
     "assemble": 8,
-    "session_voice": 8,
     "start": 9,
     "display": 10,
     "bench": 10,

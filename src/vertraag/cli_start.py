@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 from vertraag import known
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import UserError
-from vertraag.models.catalog import ENGINE_CHOICES, NO_ENGINE
+from vertraag.models.catalog import ENGINE_CHOICES
 from vertraag.phrases import message, protocol_names, screen_text
-from vertraag.recognize.factory import engine_of
 
 if TYPE_CHECKING:
     from vertraag.audio.source import AudioSource
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PROTOCOL = "vertraag"
 YES = ("", "j", "ja", "y", "yes")
 LOG_FILE = "vertraag.log"  # with -v, what would have been printed under the screen goes here
 
@@ -57,11 +55,11 @@ def register(subparsers: Any) -> None:
 
 
 def start_command(args: argparse.Namespace) -> int:
-    from vertraag.session.state import SessionConfig
+    from vertraag.assemble import session_config
 
     settings = _settings(args)
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
-    config = SessionConfig.load(settings.protocol, settings.session, default_protocol=DEFAULT_PROTOCOL)
+    config = session_config(settings, live=True)
     screen = sys.stdout.isatty() and sys.stdin.isatty() and not (args.plain or args.json)
     if screen:
         from vertraag.audio.alsa_quiet import quiet_alsa
@@ -125,27 +123,20 @@ def _check_devices(settings: Settings) -> None:
 
 def _recognizer(settings: Settings, *, ask: bool) -> Recognizer | None:
     """The Dutch recogniser; without a model: one sentence on how to get it, then loudness only if wanted."""
-    if engine_of(settings.recognizer) == NO_ENGINE:
-        return None
-    from vertraag.models.store import resolve_model
-    from vertraag.recognize.factory import create_recognizer
+    from vertraag.assemble import open_recognizer
 
-    try:
-        model_dir = resolve_model(engine_of(settings.recognizer), settings.recognizer.model)
-    except UserError as exc:
-        log.info("no model: %s", exc.message)
+    def without_model(problem: UserError) -> None:
         print(message("start_no_model"), file=sys.stderr)
         if ask and input(message("start_loudness_only")).strip().lower() not in YES:
-            raise UserError(message("start_stopped"), exit_code=0) from exc
-        return None
-    return create_recognizer(settings.recognizer, model_dir, threaded=True, verbose=False)
+            raise UserError(message("start_stopped"), exit_code=0) from problem
+
+    return open_recognizer(settings, threaded=True, verbose=False, without_model=without_model)
 
 
 def _live_session(settings: Settings, recognizer: Recognizer | None, config: SessionConfig) -> LiveSession:
+    from vertraag.assemble import open_voice, word_detector
     from vertraag.audio.mic_source import MicLost, MicSource
     from vertraag.audio.reconnect import ReconnectingSource
-    from vertraag.detect.words import WordDetector
-    from vertraag.session_voice import open_voice
     from vertraag.start.live import LiveSession
 
     holder: list[LiveSession] = []  # the source reports to the session, which needs the source: tie late
@@ -161,7 +152,7 @@ def _live_session(settings: Settings, recognizer: Recognizer | None, config: Ses
     except BaseException:
         source.close()
         raise
-    words = WordDetector.load() if recognizer is not None else None
+    words = word_detector(recognizer)
     holder.append(
         LiveSession(
             settings, source=source, voice=voice, recognizer=recognizer, word_detector=words, report=True
@@ -172,6 +163,7 @@ def _live_session(settings: Settings, recognizer: Recognizer | None, config: Ses
 
 def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession, *, ask: bool) -> Choice:
     """Names from the config, else from the last couple's profile, else the config's defaults."""
+    from vertraag.assemble import LIVE_PROTOCOL
     from vertraag.config import ProtocolSettings
     from vertraag.start.live import Choice
     from vertraag.start.profile import latest_profile
@@ -190,7 +182,7 @@ def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession, *
         name_a=names[0],
         name_b=names[1],
         pause_word=pause_word,
-        protocol=protocol.name or DEFAULT_PROTOCOL,
+        protocol=protocol.name or LIVE_PROTOCOL,
         raised_voice=session.raised_voice,
         words=session.words,
         speech_rate=session.speech_rate,

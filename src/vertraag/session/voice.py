@@ -5,7 +5,7 @@
 - `SilentVoice`: for a recording: nothing is played; a prompt lasts as long as it would take to say at the
   calm rate, so the session's timing is what it would have been.
 - `MixdownVoice`: for a recording with `--speak-to OUT.wav`: renders every sound and keeps it with its time,
-  to be mixed into the recording (`mixdown.py`).
+  to be mixed into the recording (`speak/mixdown.py`).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vertraag import events as ev
+from vertraag.assemble import build_runner, session_config
 from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings
@@ -34,7 +35,6 @@ from vertraag.report.session import SessionReport
 from vertraag.session.actions import SOURCE_BACK, SOURCE_LOST
 from vertraag.session.prompts import load_prompts
 from vertraag.session.runner import SessionRunner
-from vertraag.session.state import SessionConfig
 from vertraag.session.voice import Voice
 from vertraag.start.calibrate import Calibration, Cancelled
 from vertraag.start.profile import Profile, load_profile, save_profile
@@ -131,7 +131,7 @@ class LiveSession:
 
     def _run(self, choice: Choice) -> None:
         settings = with_choice(self.settings, choice)
-        config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vertraag")
+        config = session_config(settings, live=True)
         frames = self._metered(self.source.frames())
         profile = self.profile_for(choice.name_a, choice.name_b) if choice.reuse_profile else None
         if profile is None:
@@ -157,10 +157,8 @@ class LiveSession:
             calm_wps=_mean([p.calm_wps for p in partners]),
         )
         self._pipeline = pipeline
-        runner = SessionRunner(
-            pipeline, config, self.voice, tail_s=settings.session.half_duplex_tail_ms / 1000.0,
-            stop_when_ended=True, closing=report.closing if report is not None else None,
-        )  # fmt: skip
+        closing = report.closing if report is not None else None
+        runner = build_runner(pipeline, config, self.voice, settings, live=True, closing=closing)
         self._runner = runner
         try:
             for event in runner.run(self._session_frames(frames)):
