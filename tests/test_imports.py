@@ -129,3 +129,13 @@ def test_settings_are_a_leaf() -> None:
         if _room(other) not in ("config", "errors")
     }
     assert outside == set()
+
+
+def test_sounddevice_is_imported_in_one_module() -> None:
+    importers = sorted(
+        module
+        for module, path in _modules().items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import) and any(a.name == "sounddevice" for a in node.names)
+    )
+    assert importers == ["vertraag.audio.devices"]
