@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from vertraag.bench import compose, parts, scenes
-from vertraag.bench.measure import DECIMALS
+from bench import compose, parts, scenes
+from bench.measure import DECIMALS
 from vertraag.config import Settings
 from vertraag.errors import UserError
 from vertraag.models.catalog import ENGINES, NO_ENGINE
