@@ -20,7 +20,7 @@ from vertraag.audio.frames import Frame, frames_from_blocks
 from vertraag.config import ProtocolSettings, Settings
 from vertraag.events import Event
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
-from vertraag.session.voice import Voice
+from vertraag.speak.voice import Voice
 
 BLOCK = 1024
 

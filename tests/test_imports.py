@@ -18,6 +18,7 @@ FLOORS = {
     "config": 1,
     "events": 1,
     "phrases": 1,
+    "datafile": 2,
     "audio": 2,
     "models": 2,
     "known": 3,
@@ -34,7 +35,6 @@ FLOORS = {
     "assemble": 8,
     "start": 9,
     "display": 10,
-    "bench": 10,
 }
 COMMANDS = 11  # cli.py, cli_*.py, __main__.py: the top floor
 

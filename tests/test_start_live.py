@@ -16,10 +16,9 @@ from vertraag.audio.frames import FRAME_SAMPLES, Frame
 from vertraag.config import Settings
 from vertraag.events import CALIBRATION, Event
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
-from vertraag.session.protocol import Breath
-from vertraag.session.voice import SpeakerVoice
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.speaker import Speaker
+from vertraag.speak.voice import Breath, SpeakerVoice
 from vertraag.start.live import LEVEL, Choice, LiveSession
 from vertraag.start.profile import load_profile, profile_path
 

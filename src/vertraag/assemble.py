@@ -20,7 +20,7 @@ from vertraag.recognize.factory import engine_of
 from vertraag.session.runner import Closing, SessionRunner
 from vertraag.session.state import SessionConfig, initial_state
 from vertraag.session.talk import foreseeable_prompts
-from vertraag.session.voice import MixdownVoice, SilentVoice, SpeakerVoice, Voice
+from vertraag.speak.voice import MixdownVoice, SilentVoice, SpeakerVoice, Voice
 
 if TYPE_CHECKING:
     from vertraag.detect.words import WordDetector

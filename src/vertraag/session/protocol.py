@@ -15,10 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vertraag import datafile as c
 from vertraag.config import ProtocolSettings
 from vertraag.phrases import DEFAULT_LANGUAGE, protocol_dir
-from vertraag.session import checked as c
 from vertraag.session.prompts import Prompts, load_prompts
+from vertraag.speak.voice import Breath
 
 SECTIONS = ("opening", "turn", "closing")
 TALKERS = ("speaker", "listener", "first", "second", "both", "none")
@@ -51,17 +52,6 @@ KINDS = tuple(PhaseKind)
 ENDINGS = tuple(PhaseEnds)
 SPOKEN_KINDS = (PhaseKind.GUIDE, PhaseKind.BREATHING)  # phases that are vertraag speaking
 TIMED_KINDS = (PhaseKind.TALK, PhaseKind.WAIT)
-
-
-@dataclass(frozen=True)
-class Breath:
-    inhale_s: float
-    exhale_s: float
-    cycles: int
-
-    @property
-    def seconds(self) -> float:
-        return (self.inhale_s + self.exhale_s) * self.cycles
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from vertraag.session.actions import (
 )
 from vertraag.session.engine import finish, start, step
 from vertraag.session.state import SessionConfig, State, initial_state
-from vertraag.session.voice import Voice
+from vertraag.speak.voice import Voice
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from vertraag.report.session import SessionReport
 from vertraag.session.actions import SOURCE_BACK, SOURCE_LOST
 from vertraag.session.prompts import load_prompts
 from vertraag.session.runner import SessionRunner
-from vertraag.session.voice import Voice
+from vertraag.speak.voice import Voice
 from vertraag.start.calibrate import Calibration, Cancelled
 from vertraag.start.profile import Profile, load_profile, save_profile
 from vertraag.vad import SpeechProbability
