@@ -11,7 +11,8 @@ Report format (FORMAT_VERSION 1), every time in seconds of session audio:
             raised_voices, fast_speech, timeouts, utterances},
     levels [[t, level_db, speech_db | null]], baselines_db [..], prompts [{t, id, reason}],
     pauses [[start, end]], timeouts [[start, end]], closing (the spoken closing words),
-    transcript (only when asked): [{t, text}] and the findings [{t, category, match}].
+    transcript (only when asked): [{t, text}] and the findings [{t, category, match}];
+    audio_kept (added when saved, report/session.py): whether vertraag wrote any sound of the session.
 """
 
 from __future__ import annotations
