@@ -19,17 +19,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.session_scene import frames_of  # noqa: E402
 
-from vertraag.bench import compose  # noqa: E402
-from vertraag.bench.two_voices import Partner, conversation  # noqa: E402
+from bench import compose  # noqa: E402
+from bench.two_voices import Partner, conversation  # noqa: E402
+from vertraag import assemble  # noqa: E402
+from vertraag.audio.frames import SAMPLE_RATE, frames_from_blocks  # noqa: E402
 from vertraag.config import ProtocolSettings, Settings  # noqa: E402
 from vertraag.enroll import new_tracker  # noqa: E402
 from vertraag.pipeline import Pipeline  # noqa: E402
-from vertraag.session.runner import SessionRunner  # noqa: E402
-from vertraag.session.voice import SilentVoice  # noqa: E402
 
 QUIET_DBFS = -34.0  # the trial: calm levels -34.3 and -26.6 dBFS
+BLOCK_SAMPLES = 1024  # as a sound card hands them over
 GUIDANCE = ("protocol", "command", "i_message", "summary")
 SECONDS_PER_MINUTE = 60.0
 
@@ -44,13 +44,13 @@ def main() -> None:
     audio, _ = conversation(
         Partner(a, QUIET_DBFS), Partner(b, QUIET_DBFS + args.apart_db), seconds=args.seconds
     )
-    minutes = len(audio) / compose.SAMPLE_RATE / SECONDS_PER_MINUTE
+    minutes = len(audio) / SAMPLE_RATE / SECONDS_PER_MINUTE
     settings = dataclasses.replace(Settings(), protocol=ProtocolSettings(name="vrij"))
     print(f"calm two-voice recording: {minutes:.1f} min, voices {args.apart_db:.1f} dB apart, protocol vrij")
     for label, tracker in (("one voice for the room", None), ("per attributed voice", new_tracker())):
         pipeline = Pipeline(settings, tracker=tracker)
-        runner = SessionRunner.for_recording(pipeline, settings, SilentVoice(settings.voice.rate_wpm))
-        events = list(runner.run(frames_of(audio)))
+        runner = assemble.recording_runner(settings, pipeline=pipeline)
+        events = list(runner.run(frames_from_blocks(compose.blocks(audio, BLOCK_SAMPLES))))
         said = [e for e in events if e.type == "prompt" and e.data["reason"] not in GUIDANCE]
         reasons = ", ".join(sorted({str(e.data["reason"]) for e in said})) or "-"
         print(f"  {label:24s} {len(said) / minutes:5.2f} interventions/min ({len(said)}: {reasons})")

@@ -7,17 +7,16 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from bench.two_voices import Partner, conversation
 
 from tests import audio_gen as ag
 from tests.session_scene import frames_of
 from tests.voice_fake import ScriptedTracker
+from vertraag import assemble
 from vertraag import events as ev
-from vertraag.bench.two_voices import Partner, conversation
 from vertraag.config import ProtocolSettings, Settings
 from vertraag.events import Event
 from vertraag.pipeline import Pipeline
-from vertraag.session.runner import SessionRunner
-from vertraag.session.voice import SilentVoice
 
 QUIET_DBFS, LOUD_DBFS = -34.0, -26.0  # two calm voices 8 dB apart
 RAISE_DB = 10.0  # a raised voice: +10 dB (shouting is 10 dB or more)
@@ -33,7 +32,7 @@ def run(audio: ag.Audio, tracker: ScriptedTracker | None, protocol: str = "vrij"
         settings, protocol=ProtocolSettings(name=protocol, partner_a="Anna", partner_b="Bram")
     )
     pipeline = Pipeline(settings, tracker=tracker)
-    runner = SessionRunner.for_recording(pipeline, settings, SilentVoice(settings.voice.rate_wpm))
+    runner = assemble.recording_runner(settings, pipeline=pipeline)
     return list(runner.run(frames_of(audio)))
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench.two_voices import Partner, conversation
+
 from tests import audio_gen as ag
 from tests.test_run_cli import of_type, run_cli, run_json
-from vertraag.bench.two_voices import Partner, conversation
 
 QUIET_DBFS, LOUD_DBFS = -34.0, -26.0
 

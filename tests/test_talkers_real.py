@@ -17,18 +17,17 @@ from functools import cache
 
 import numpy as np
 import pytest
+from bench.two_voices import Partner, Script, conversation, overlay
 
 from tests import audio_gen as ag
 from tests.session_scene import frames_of
 from tests.voice_scenes import Reader, readers
+from vertraag import assemble
 from vertraag import events as ev
-from vertraag.bench.two_voices import Partner, Script, conversation, overlay
 from vertraag.config import ProtocolSettings, Settings
 from vertraag.enroll import calm_speech, new_tracker
 from vertraag.events import Event
 from vertraag.pipeline import Pipeline
-from vertraag.session.runner import SessionRunner
-from vertraag.session.voice import SilentVoice
 from vertraag.voices import VoiceTracker
 
 QUIET_DBFS, LOUD_DBFS = -34.0, -26.0  # two calm voices 8 dB apart (the trial: -34.3 and -26.6)
@@ -56,7 +55,7 @@ def run(
     pipeline = Pipeline(settings, tracker=tracker if tracker is not None else new_tracker())
     for key, level in zip(("a", "b"), calm or (), strict=False):
         pipeline.calibrate_talker(key, baseline_db=level, calm_wps=None)
-    runner = SessionRunner.for_recording(pipeline, settings, SilentVoice(settings.voice.rate_wpm))
+    runner = assemble.recording_runner(settings, pipeline=pipeline)
     return list(runner.run(frames_of(audio)))
 
 

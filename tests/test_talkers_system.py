@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bench.two_voices import overlay
 
 from tests import audio_gen as ag
 from tests.sound_card import client_env, vsound
 from tests.test_start_system import Session, _play, _prompt
-from vertraag.bench.two_voices import overlay
 from vertraag.phrases import language_dir, load_toml
 
 pytestmark = pytest.mark.sound

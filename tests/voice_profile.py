@@ -3,7 +3,8 @@ tracker from real calm speech (for tests and benchmarks that start from a saved 
 
 from __future__ import annotations
 
-from tests import audio_gen as ag
+from bench import compose
+
 from vertraag.enroll import new_tracker
 from vertraag.start.profile import PartnerCalm, Profile
 
@@ -16,8 +17,8 @@ def calibrated_profile(
 ) -> Profile:
     tracker = new_tracker()
     for key, speaker in zip(("a", "b"), SPEAKERS, strict=True):
-        clips = [c.samples() for c in ag.clips(speaker)][CALIBRATION_CLIPS]
-        tracker.enroll(key, ag.concat_with_silence(clips, gap_s=0.5))
+        clips = [c.samples() for c in compose.clips(speaker)][CALIBRATION_CLIPS]
+        tracker.enroll(key, compose.concat_with_silence(clips, gap_s=0.5))
     return Profile(
         PartnerCalm(name_a, levels[0]),
         PartnerCalm(name_b, levels[1]),

@@ -14,26 +14,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from vertraag import events as ev
+from vertraag import known
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
-from vertraag.phrases import message
-from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
+from vertraag.models.catalog import ENGINE_CHOICES
+from vertraag.phrases import message, protocol_names
 from vertraag.render import render
 from vertraag.report.session import SessionReport
-from vertraag.session.protocol import protocol_names
 from vertraag.voices import PARTNERS
 
 if TYPE_CHECKING:
-    from vertraag.detect.words import WordDetector
-    from vertraag.recognize.base import Recognizer
+    pass
 
 log = logging.getLogger(__name__)
 
 LEVEL_EVERY_S = 1.0  # one `level` event per second of audio: the report's loudness over time
-# Shown only with --json or -v: the recogniser's running guesses, the loudness readings and whose voice is
-# heard each second.
+# Shown only with --json or -v: the recogniser's running guesses and the loudness readings.
 QUIET_TYPES = frozenset({ev.PARTIAL, ev.LEVEL, ev.VOICE})
 
 
@@ -42,7 +40,8 @@ def register(subparsers: Any) -> None:
         "run",
         help="luister naar de microfoon of een opname en meld wat er gebeurt",
         description=(
-            "Luister naar de microfoon (of --input FILE.wav) en meld spraak, verheven stemmen en woorden."
+            "Luister naar de microfoon (of --input FILE.wav) en meld spraak, stemmen die omhooggaan "
+            "en woorden."
         ),
     )
     parser.add_argument("--input", "-i", type=Path, help="een WAV-bestand in plaats van de microfoon")
@@ -57,12 +56,16 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--names", help="de namen van de partners, bijvoorbeeld Anna,Bram (eerst wie begint)")
     parser.add_argument("--config", type=Path, help="instellingenbestand (TOML)")
-    parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
+    parser.add_argument("--engine", choices=ENGINE_CHOICES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel (ook: VERTRAAG_MODEL)")
     parser.add_argument("--device", help="microfoon: naam (deel ervan) of nummer")
     parser.add_argument("--baseline-db", type=float, help="rustig stemvolume in dBFS (anders zelf geleerd)")
-    parser.add_argument("--threshold-db", type=float, help="zoveel dB boven rustig telt als verheven")
-    parser.add_argument("--hold-ms", type=int, help="zo lang moet de verheffing duren (ms audio)")
+    parser.add_argument(
+        "--threshold-db",
+        type=float,
+        help="zoveel dB boven het rustige niveau telt als een stem die omhooggaat",
+    )
+    parser.add_argument("--hold-ms", type=int, help="zo lang moet de stem omhoog blijven (ms audio)")
     parser.add_argument(
         "--protocol",
         choices=protocol_names(),
@@ -85,18 +88,14 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from vertraag import assemble  # heavy (numpy, VAD, engines): only when running
     from vertraag.enroll import enroll_files, new_tracker
-    from vertraag.pipeline import Pipeline  # heavy (numpy, VAD): only when running
-    from vertraag.session import SessionConfig
-    from vertraag.session.runner import SessionRunner
-    from vertraag.session_voice import open_voice
+    from vertraag.pipeline import Pipeline
 
     settings = _settings(args)
     live = args.input is None
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
-    config = SessionConfig.load(
-        settings.protocol, settings.session, default_protocol="vrij" if not live else "vertraag"
-    )
+    config = assemble.session_config(settings, live=live)
     out: TextIO = sys.stdout
 
     def write(event: Event) -> None:
@@ -110,8 +109,13 @@ def run_command(args: argparse.Namespace) -> int:
     explicit_engine = args.engine is not None or args.model is not None
     threaded = live or args.realtime  # decoding must never hold up live audio
     try:
-        recognizer = _recognizer(
-            settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0
+        # Without a Dutch model the run goes on with loudness only, unless the user asked for an engine or
+        # model explicitly (then the missing model is an error they need to see).
+        recognizer = assemble.open_recognizer(
+            settings,
+            threaded=threaded,
+            verbose=args.verbose > 0,
+            without_model=None if explicit_engine or settings.recognizer.model else _no_model,
         )
         tracker = new_tracker()
         # With --calibration each partner's voice and calm level are known from the start; without it the
@@ -120,27 +124,20 @@ def run_command(args: argparse.Namespace) -> int:
         pipeline = Pipeline(
             settings,
             recognizer=recognizer,
-            word_detector=_word_detector(recognizer),
+            word_detector=assemble.word_detector(recognizer),
             level_every_s=LEVEL_EVERY_S,
             tracker=tracker,
         )
         for key, level in zip(PARTNERS, calm or (), strict=False):
             given = settings.raised_voice.baseline_db  # --baseline-db wins over the calibration
             pipeline.calibrate_talker(key, baseline_db=given if given is not None else level, calm_wps=None)
-        voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to, config=config)
+        voice, recorder = assemble.open_voice(settings, live=live, speak_to=args.speak_to, config=config)
         names = {PARTNERS[0]: settings.protocol.partner_a, PARTNERS[1]: settings.protocol.partner_b}
         session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript, names=names)
     except BaseException:
         source.close()
         raise
-    runner = SessionRunner(
-        pipeline,
-        config,
-        voice,
-        tail_s=settings.session.half_duplex_tail_ms / 1000.0,
-        stop_when_ended=live,
-        closing=session.closing,
-    )
+    runner = assemble.build_runner(pipeline, config, voice, settings, live=live, closing=session.closing)
     show_partials = args.json or args.verbose > 0
     if live and not args.json:
         print(message("listening"), file=sys.stderr)
@@ -163,9 +160,10 @@ def run_command(args: argparse.Namespace) -> int:
         voice.close()
         session.stop_recording()
     if recorder is not None and args.speak_to is not None:
-        from vertraag.session.mixdown import mix, write_mixdown
+        from vertraag.speak.mixdown import mix, write_mixdown
 
         write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
+        session.audio_kept.append(args.speak_to)
     if pipeline.summary.speech_seconds == 0.0:
         name = args.input.name if args.input is not None else "de microfoon"
         if not interrupted:
@@ -181,23 +179,25 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
-    settings = override(settings, "recognizer", engine=args.engine, model=args.model)
-    settings = override(settings, "audio", device=args.device, output_device=args.output_device)
-    settings = override(settings, "protocol", name=args.protocol, turn_seconds=args.turn_seconds)
+    names = known.names()
+    settings = load_settings(args.config, names=names)
+    settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
+    settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
+    settings = override(settings, "protocol", names=names, name=args.protocol, turn_seconds=args.turn_seconds)
     if args.names is not None:
-        settings = override(settings, "protocol", **_names(args.names))
-    settings = override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
+        settings = override(settings, "protocol", names=names, **_partner_names(args.names))
+    settings = override(settings, "voice", names=names, folder=_folder(args.voice))
     return override(
         settings,
         "raised_voice",
+        names=names,
         baseline_db=args.baseline_db,
         threshold_db=args.threshold_db,
         hold_ms=args.hold_ms,
     )
 
 
-def _names(given: str) -> dict[str, str]:
+def _partner_names(given: str) -> dict[str, str]:
     """`--names Anna,Bram` -> partner_a Anna, partner_b Bram."""
     names = [name.strip() for name in given.split(",")]
     if len(names) != len(PARTNERS) or not all(names):
@@ -205,6 +205,10 @@ def _names(given: str) -> dict[str, str]:
             f"Geef bij --names twee namen met een komma ertussen, bijvoorbeeld Anna,Bram (niet '{given}')."
         )
     return {"partner_a": names[0], "partner_b": names[1]}
+
+
+def _folder(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
 
 
 def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[str], None]) -> AudioSource:
@@ -219,29 +223,5 @@ def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[s
     return ReconnectingSource(mic, lost=MicLost, on_problem=emit)
 
 
-def _recognizer(settings: Settings, *, explicit: bool, threaded: bool, verbose: bool) -> Recognizer | None:
-    """The configured engine, or None. Without a Dutch model the run goes on with loudness only, unless the
-    user asked for an engine or model explicitly (then the missing model is an error they need to see)."""
-    engine = settings.recognizer.engine
-    if engine == NO_ENGINE:
-        return None
-    from vertraag.models.store import resolve_model
-
-    try:
-        model_dir = resolve_model(engine, settings.recognizer.model)
-    except UserError as exc:
-        if explicit or settings.recognizer.model is not None:
-            raise
-        log.info("no model for %s: %s", engine, exc.message)
-        print(message("no_model_fallback"), file=sys.stderr)
-        return None
-    return create_recognizer(settings.recognizer, model_dir, threaded=threaded, verbose=verbose)
-
-
-def _word_detector(recognizer: Recognizer | None) -> WordDetector | None:
-    """The word detector, only when there are words to read."""
-    if recognizer is None:
-        return None
-    from vertraag.detect.words import WordDetector
-
-    return WordDetector.load()
+def _no_model(problem: UserError) -> None:
+    print(message("no_model_fallback"), file=sys.stderr)

@@ -13,9 +13,9 @@ from typing import TextIO
 from vertraag import events as ev
 from vertraag.display.model import ScreenModel, SessionLike
 from vertraag.render import render
-from vertraag.start.live import LEVEL, Choice
+from vertraag.start.live import METER, Choice
 
-QUIET = (LEVEL, ev.PARTIAL, ev.VOICE)  # too frequent for lines (`run --json` has them)
+QUIET = (METER, ev.PARTIAL, ev.VOICE)  # too frequent for lines (`run --json` has them)
 POLL_S = 0.2  # look up from the queue this often, so that Ctrl-C is noticed at once
 
 

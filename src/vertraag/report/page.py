@@ -82,13 +82,22 @@ def session_page(report: dict[str, Any]) -> str:
     ]
     if "transcript" in report:
         parts.append(_transcript(report["transcript"]))
-    kept = "" if "transcript" in report else words("page", "private_no_words")
-    private = words("page", "private", woorden=kept)
+    private = _private(report)
     parts += [
         f'<p class="note">{escape(words("page", "fair"))} {escape(private)}</p>',
         f'<p class="help">{escape(words("page", "help"))}</p>',
     ]
     return document(title, "\n".join(parts))
+
+
+def _private(report: dict[str, Any]) -> str:
+    """Where the report lives, and what of the conversation was kept: "geen geluid" only when none was."""
+    words_kept = "transcript" in report
+    if report.get("audio_kept"):
+        kept = words("page", "audio_kept") + ("" if words_kept else " " + words("page", "no_words_kept"))
+    else:
+        kept = words("page", "no_audio_kept", woorden="" if words_kept else words("page", "private_no_words"))
+    return f"{words('page', 'private')} {kept}"
 
 
 def document(title: str, body: str) -> str:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bench.compose import Audio, at_level, silence, trim_silence
 from vertraag.audio.frames import SAMPLE_RATE
-from vertraag.bench.compose import Audio, at_level, silence, trim_silence
 
 Script = list[tuple[float, float, str]]  # (start s, end s, talker "a" | "b")
 
