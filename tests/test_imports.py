@@ -30,6 +30,7 @@ FLOORS = {
     "detect": 4,
     "render": 5,
     "pipeline": 5,
+    "enroll": 5,  # knowing the voices from calm speech (voices/ + vad)
     "session": 6,
     "report": 7,
     "assemble": 8,

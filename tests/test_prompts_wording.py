@@ -35,6 +35,8 @@ FILLED = {
     "terugtijd": "20.40 uur",
     "terugtijd_gezegd": "20 uur 40",
     "pauzewoord": "time-out",
+    "beurt": "partner een",
+    "ander": "partner twee",
 }
 
 

@@ -25,6 +25,7 @@ STARTUP_GRACE_S = 4.0
 AFTER_S = 8.0  # the prompt is spoken within the hold time of the rise, then it takes a few seconds
 TIMEOUT_S = 90
 RATE = 16000
+CALM_GAP_S = 0.8  # longer than the voice activity's stop_ms (0.6 s): the sentences are segments of their own
 
 
 def _session(env: dict[str, str], wav: Path, speaker_raw: Path) -> tuple[list[dict[str, Any]], str, float]:
@@ -56,6 +57,13 @@ def _session(env: dict[str, str], wav: Path, speaker_raw: Path) -> tuple[list[di
     return [json.loads(line) for line in out.splitlines()], err, played_at
 
 
+def calm_then() -> np.ndarray:
+    """Calm sentences with the pauses of a conversation (0.8 s: each its own speech segment). Without a
+    calibration vertraag learns the voice from its first segment (voices/), so a first segment that ran on
+    for the whole scene would be measured only at its end."""
+    return ag.espeak_conversation(ag.CALM_SENTENCES, gap_s=CALM_GAP_S)
+
+
 def _loud_seconds(raw: Path) -> float:
     audio = np.frombuffer(raw.read_bytes(), dtype=np.int16).astype(np.float64)
     frames = audio[: len(audio) // 512 * 512].reshape(-1, 512)
@@ -66,8 +74,7 @@ def _loud_seconds(raw: Path) -> float:
 def test_a_raised_voice_is_answered_by_a_prompt_on_the_speaker(
     tmp_path: Path, card_env: dict[str, str]
 ) -> None:
-    calm = ag.espeak_conversation(ag.CALM_SENTENCES)
-    scene = np.concatenate([calm, ag.silence(0.3), ag.scale_db(calm, RAISE_DB)])
+    scene = np.concatenate([calm_then(), ag.silence(0.3), ag.scale_db(ag.espeak_conversation(), RAISE_DB)])
     wav = ag.write_wav(tmp_path / "ruzie.wav", scene)
     events, err, _ = _session(card_env, wav, tmp_path / "speaker.raw")
     assert "Traceback" not in err, err
@@ -87,8 +94,8 @@ def test_its_own_voice_through_an_echo_path_triggers_nothing(
         env=card_env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     try:
-        calm = ag.espeak_conversation(ag.CALM_SENTENCES)
-        scene = np.concatenate([calm, ag.silence(0.3), ag.scale_db(calm, RAISE_DB), ag.silence(25.0)])
+        loud = ag.scale_db(ag.espeak_conversation(), RAISE_DB)
+        scene = np.concatenate([calm_then(), ag.silence(0.3), loud, ag.silence(25.0)])
         wav = ag.write_wav(tmp_path / "ruzie.wav", scene)
         events, err, _ = _session(card_env, wav, tmp_path / "speaker.raw")
     finally:

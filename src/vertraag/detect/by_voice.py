@@ -82,7 +82,9 @@ class VoiceMeasures:
     ) -> list[Event]:
         """One frame's level and speech decision, with the attributions the tracker gave on it.
         `keep_unsure`: no voice is known yet, so an unsure second is held for the whole segment's judgement
-        (the segment the tracker learns its first voice from is that voice's)."""
+        (the segment the tracker learns its first voice from is that voice's). Not sent to a guessed "first
+        voice" at once: measured, a quieter first voice that was too short to learn from then set the calm
+        level of the louder voice learned as a, and a calm recording drew a false alarm."""
         if not self._follow:
             return self._feed(None, _Held(t, level_db, is_speech))
         out: list[Event] = []
