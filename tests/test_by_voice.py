@@ -95,3 +95,25 @@ def test_speech_end_carries_the_whole_segments_talker(calm_pair: tuple[ag.Audio,
     assert {e.data["talker"] for e in ends} >= {"a", "b"}
     heard = [e for e in events if e.type == ev.VOICE]
     assert heard and all(e.data["end"] > e.data["start"] for e in heard)
+
+
+def test_the_calm_speaking_rate_follows_the_voice(calm_pair: tuple[ag.Audio, list]) -> None:
+    """Bram talks faster than Anna by nature: his usual pace is no rushed pace, Anna's faster one is."""
+    from tests.session_scene import TimedRecognizer
+
+    audio, script = calm_pair
+    anna_calm, bram_calm = 2.5, 4.0  # words per second, known from the calibration
+    said = []
+    for start, end, who in script:
+        pace = bram_calm if who == "b" else anna_calm * 1.6  # Bram as ever; Anna rushing
+        words = max(4, round(pace * (end - start)))
+        said.append((start, end, " ".join(["woord"] * words)))
+    settings = dataclasses.replace(Settings(), protocol=ProtocolSettings(name="vrij"))
+    pipeline = Pipeline(settings, tracker=ScriptedTracker(script), recognizer=TimedRecognizer(said))
+    pipeline.calibrate_talker("a", baseline_db=None, calm_wps=anna_calm)
+    pipeline.calibrate_talker("b", baseline_db=None, calm_wps=bram_calm)
+    events = list(assemble.recording_runner(settings, pipeline=pipeline).run(frames_of(audio)))
+    fast = [e for e in events if e.type == ev.SPEECH_RATE]
+    assert fast and {e.data["talker"] for e in fast} == {"a"}, fast
+    talkers = {e.data["talker"] for e in events if e.type == ev.UTTERANCE}
+    assert {"a", "b"} <= talkers
