@@ -28,10 +28,10 @@ import soundfile as sf
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from bench.compose import clips, concat_with_silence, rms_dbfs, scale_db  # noqa: E402
 from tests.voice_scenes import CALIBRATION_S, VOICES_DIR  # noqa: E402
 
 from vertraag.audio.frames import SAMPLE_RATE  # noqa: E402
-from vertraag.bench.compose import clips, concat_with_silence, rms_dbfs, scale_db  # noqa: E402
 from vertraag.voices.features import HOP_SAMPLES, features  # noqa: E402
 from vertraag.voices.gmm import load_background  # noqa: E402
 from vertraag.voices.judge import Evidence, lead  # noqa: E402

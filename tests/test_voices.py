@@ -12,9 +12,9 @@ import functools
 from collections.abc import Callable
 
 import pytest
+from bench.compose import Audio, scale_db
 
 from tests.voice_scenes import Reader, pairs, play, segments, whole, with_noise
-from vertraag.bench.compose import Audio, scale_db
 from vertraag.voices.tracker import GmmTracker
 
 SEGMENT_S = 2.0

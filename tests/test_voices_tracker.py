@@ -8,11 +8,11 @@ import json
 
 import numpy as np
 import pytest
+from bench.compose import Audio, scale_db
 
 from tests.audio_gen import clips, concat_with_silence
 from tests.voice_scenes import kitchen_noise, play, quiet, readers, segments, whole
 from vertraag.audio.frames import FRAME_SECONDS, SAMPLE_RATE
-from vertraag.bench.compose import Audio, scale_db
 from vertraag.voices.tracker import GmmTracker
 
 DECISION_WITHIN_S = 0.3  # the limit for the whole segment's decision after its end

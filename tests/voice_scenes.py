@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from bench.compose import Audio, rms_dbfs, scale_db
 
 from vertraag.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, Frame
-from vertraag.bench.compose import Audio, rms_dbfs, scale_db
 from vertraag.voices import Attribution, VoiceTracker
 
 VOICES_DIR = Path(__file__).resolve().parent / "data" / "voices"

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from bench.compose import REPO_ROOT, Audio, clips, concat_with_silence, rms_dbfs, scale_db
+from bench.measure import cpu_seconds, spread
 from vertraag.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, Frame
-from vertraag.bench.compose import REPO_ROOT, Audio, clips, concat_with_silence, rms_dbfs, scale_db
-from vertraag.bench.measure import cpu_seconds, spread
 from vertraag.voices import Attribution
 from vertraag.voices.tracker import GmmTracker
 
