@@ -170,10 +170,8 @@ def tally(speakers: list[Speaker], margin: float) -> dict[tuple[str, float, str,
 
 
 def table(counts: dict[tuple[str, float, str, str], list[int]], methods: tuple[str, ...]) -> str:
-    head = (
-        "| pairs | segment | condition | " + " | ".join(f"{m} right / unsure / wrong" for m in methods) + " |"
-    )
-    lines = [head, "|" + "---|" * (3 + len(methods))]
+    methods_head = " | ".join(f"{m} right / unsure / wrong %" for m in methods)
+    lines = [f"| pairs | segment | condition | n | {methods_head} |", "|" + "---|" * (4 + len(methods))]
     kinds = sorted(
         {k[0] for k in counts if k[0] != "asked"}, key=["mixed gender", "same gender", "Dutch mixed"].index
     )
@@ -185,7 +183,8 @@ def table(counts: dict[tuple[str, float, str, str], list[int]], methods: tuple[s
             cells.append(
                 f"{100 * right / total:.1f} / {100 * unsure / total:.1f} / {100 * wrong / total:.1f}"
             )
-        lines.append(f"| {kind} | {length:.0f} s | {cond} | " + " | ".join(cells) + " |")
+        judged = sum(counts[(kind, length, cond, methods[0])])
+        lines.append(f"| {kind} | {length:.0f} s | {cond} | {judged} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
