@@ -20,6 +20,7 @@ import pytest
 from tests.audio_gen import clips, concat_with_silence
 from tests.voice_scenes import play, readers, segments, whole, with_noise
 from vertraag.audio.frames import SAMPLE_RATE
+from vertraag.voices import new_tracker
 from vertraag.voices.ge2e.encoder import Ge2eEncoder
 from vertraag.voices.ge2e.weights import LEGACY_MAGIC, read_legacy_checkpoint
 from vertraag.voices.second import Ge2eOpinion
@@ -110,3 +111,12 @@ def test_a_profile_keeps_the_embeddings_and_refuses_bad_ones() -> None:
     profile["ge2e"]["a"] = [0.0] * 256  # not unit length
     with pytest.raises(ValueError, match="voice profile"):
         GmmTracker(second_opinion=Ge2eOpinion(_encoder())).load_profile(profile)
+
+
+def test_new_tracker_asks_the_encoder_unless_told_not_to() -> None:
+    first, second = readers()[0], readers()[-1]
+    for second_opinion in (True, False):
+        tracker = new_tracker(second_opinion=second_opinion)
+        tracker.enroll("a", first.calibration)
+        tracker.enroll("b", second.calibration)
+        assert ("ge2e" in tracker.to_profile()) == second_opinion
