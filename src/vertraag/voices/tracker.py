@@ -20,7 +20,7 @@ from vertraag.voices import PARTNERS, Attribution
 from vertraag.voices.features import FeatureStream, features, voiced, with_deltas
 from vertraag.voices.gmm import Floats, Mixture, load_background
 from vertraag.voices.judge import Evidence, Voices, decide, lead
-from vertraag.voices.learn import Learner, frame_level_db
+from vertraag.voices.learn import LEARN_MAX_SECONDS, Learner, frame_level_db
 from vertraag.voices.profile import profile_of, restore
 from vertraag.voices.second import MAX_SECONDS, SURE_MARGIN, Ge2eOpinion
 
@@ -120,11 +120,16 @@ class GmmTracker:
         self._chunk_static, self._chunk_level = [], []
         return with_deltas(static)[voiced(level)]
 
+    def _keep(self, rows: Floats) -> None:
+        """Keep a segment's rows to learn from, up to what a voice is ever learned from (bounded memory)."""
+        if sum(len(r) for r in self._segment_rows) < LEARN_MAX_SECONDS * ROWS_PER_SECOND:
+            self._segment_rows.append(rows)
+
     def _close_chunk(self, end: int) -> Attribution:
         rows = self._chunk_rows()
         evidence = self._voices.evidence(rows)
         self._segment.add(evidence)
-        self._segment_rows.append(rows)
+        self._keep(rows)
         talker, confidence = decide(evidence, self.known)
         start, self._chunk_start = self._chunk_start, end
         return Attribution(start / SAMPLE_RATE, end / SAMPLE_RATE, talker, confidence, whole_segment=False)
@@ -134,7 +139,7 @@ class GmmTracker:
         rows = self._chunk_rows()
         if len(rows):
             self._segment.add(self._voices.evidence(rows))
-            self._segment_rows.append(rows)
+            self._keep(rows)
         talker, confidence = decide(self._segment, self.known)
         best, margin = lead(self._segment, self.known)
         if self._second is not None and best is not None and margin < SURE_MARGIN:
