@@ -19,6 +19,7 @@ Floats = npt.NDArray[np.float64]
 
 WINDOW_SAMPLES = 400  # 25 ms: the usual speech window, short enough for the vocal tract to hold still
 HOP_SAMPLES = 160  # 10 ms: 100 feature rows per second
+ROWS_PER_SECOND = SAMPLE_RATE // HOP_SAMPLES
 FFT_SIZE = 512  # the next power of two above the window
 MEL_BANDS = 40  # enough resolution for 19 cepstra
 MEL_LOW_HZ = 60.0  # below the lowest voice fundamental: mains hum and table knocks stay out

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vertraag.voices.features import ROWS_PER_SECOND
 from vertraag.voices.gmm import Floats, Mixture, means_from_stats, sufficient_stats
 
 # Per-row log-likelihood ratio between the partners below which a stretch is "unsure". Measured on 40
@@ -65,8 +66,7 @@ class Voices:
 
     def seconds_learned(self, talker: str) -> float:
         """How much speech (in feature rows' worth of seconds) the voice was learned from."""
-        rows_per_second = 100.0
-        return float(self._counts[talker].sum() / rows_per_second) if talker in self._counts else 0.0
+        return float(self._counts[talker].sum() / ROWS_PER_SECOND) if talker in self._counts else 0.0
 
     def learn(self, talker: str, rows: Floats) -> None:
         """Add speech to a voice (new or known) and adapt its model."""

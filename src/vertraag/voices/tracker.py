@@ -5,7 +5,7 @@ is judged on its own (a partial attribution), and the sums of all chunks judge t
 frame after it ended: no extra audio is waited for, and only the last partial chunk is left to compute then.
 
 Without calibration the tracker learns the voices as the recording goes (see `voices.learn`). With a second
-opinion (`voices.second.Ge2eOpinion`), a whole segment the GMM is unsure about is put to the neural encoder.
+opinion (`voices.second.Ge2eOpinion`), a whole segment the GMM is not sure of also goes to the neural encoder.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.voices import PARTNERS, Attribution
-from vertraag.voices.features import FeatureStream, features, voiced, with_deltas
+from vertraag.voices.features import ROWS_PER_SECOND, FeatureStream, features, voiced, with_deltas
 from vertraag.voices.gmm import Floats, Mixture, load_background
 from vertraag.voices.judge import Evidence, Voices, decide, lead
 from vertraag.voices.learn import LEARN_MAX_SECONDS, Learner, frame_level_db
@@ -26,7 +26,6 @@ from vertraag.voices.second import MAX_SECONDS, SURE_MARGIN, Ge2eOpinion
 
 CHUNK_SECONDS = 1.0  # the issue's "every second or so" inside a long segment
 ENROLL_MIN_SECONDS = 2.0  # of voiced rows: less calibration speech than this would be a guess
-ROWS_PER_SECOND = 100  # feature rows per second (10 ms hop)
 
 
 def fingerprint(background: Mixture) -> str:
