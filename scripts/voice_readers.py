@@ -81,3 +81,15 @@ def split(all_readers: list[Reader], repo: Path = MIRROR) -> tuple[list[Reader],
     chosen = {r.reader_id for r in measure}
     train = [r for r in all_readers if r.reader_id not in chosen]
     return train, measure, test
+
+
+def dev(all_readers: list[Reader], repo: Path = MIRROR) -> list[Reader]:
+    """Training readers kept aside to choose the decision margins on (never the measure readers): the
+    last MEASURE_PER_GENDER women and men, by reader id, with a clip of at least MEASURE_MIN_S."""
+    train, _, _ = split(all_readers, repo)
+    long_enough = [r for r in train if len(audio(r, repo)) >= MEASURE_MIN_S * SAMPLE_RATE]
+    return [
+        r
+        for gender in ("F", "M")
+        for r in [x for x in long_enough if x.gender == gender][-MEASURE_PER_GENDER:]
+    ]

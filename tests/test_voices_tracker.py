@@ -16,6 +16,7 @@ from vertraag.audio.frames import FRAME_SECONDS, SAMPLE_RATE
 from vertraag.voices.tracker import GmmTracker
 
 DECISION_WITHIN_S = 0.3  # the issue's limit for the whole segment's decision after its end
+MIN_RIGHT_LEARNING = 0.75  # learning as it goes: the first turns of the second voice may be unsure
 
 
 def _turn(speaker: str, first: int, count: int = 2) -> Audio:
@@ -109,3 +110,23 @@ def test_a_profile_that_does_not_fit_is_refused(damage: object) -> None:
 def test_calibration_without_speech_is_refused() -> None:
     with pytest.raises(ValueError, match="too little speech"):
         GmmTracker().enroll("a", np.zeros(8 * SAMPLE_RATE, dtype=np.int16))
+
+
+def test_a_same_gender_pair_is_learned_as_it_goes_without_a_wrong_name() -> None:
+    """Two women, and two men, of the LibriSpeech test readers taking 4 s turns, nobody calibrated: both
+    voices are found, the rest is right or unsure (measured: 20 of 24 turns right, 4 unsure, 0 wrong)."""
+    by_id = {r.reader_id: r for r in readers()}
+    turn = 4 * SAMPLE_RATE
+    order = [("x", 0), ("x", 1), ("y", 0), ("x", 2), ("y", 1), ("y", 2)]
+    right = total = 0
+    for x, y in (("32", "40"), ("83", "87"), ("60", "78"), ("163", "196")):
+        who = {"x": by_id[x], "y": by_id[y]}
+        tracker = GmmTracker()
+        pieces = [who[k].samples[i * turn : (i + 1) * turn] for k, i in order]
+        said = [a.talker for a in whole(play(tracker, segments(pieces)))]
+        assert tracker.known == frozenset({"a", "b"}), (x, y, said)
+        expected = [{"x": "a", "y": "b"}[k] for k, _ in order]
+        assert all(s in (e, None) for s, e in zip(said, expected, strict=True)), (x, y, said)
+        right += sum(s == e for s, e in zip(said, expected, strict=True))
+        total += len(said)
+    assert right / total >= MIN_RIGHT_LEARNING, (right, total)

@@ -76,6 +76,21 @@ def with_noise(speech: Audio, snr_db: float, *, offset_s: float = 0.0) -> Audio:
     return np.clip(mixed, -32768, 32767).astype(np.int16)
 
 
+def faster(speech: Audio, rate: float) -> Audio:
+    """The same voice speaking `rate` times faster at the same pitch: overlap-add of 40 ms Hann windows read
+    every 20*rate ms and written every 20 ms (cruder than a hurried voice, which also shortens vowels)."""
+    size, out_hop = 640, 320
+    in_hop = int(out_hop * rate)
+    window = np.hanning(size)
+    starts = range(0, len(speech) - size, in_hop)
+    out = np.zeros(out_hop * len(starts) + size)
+    weight = np.zeros_like(out)
+    for k, start in enumerate(starts):
+        out[k * out_hop : k * out_hop + size] += speech[start : start + size] * window
+        weight[k * out_hop : k * out_hop + size] += window
+    return np.clip(out / np.maximum(weight, 1e-3), -32768, 32767).astype(np.int16)
+
+
 def play(tracker: VoiceTracker, stretches: list[tuple[Audio, bool]]) -> list[Attribution]:
     """Feed (audio, is_speech) stretches frame by frame; every attribution the tracker gives."""
     out: list[Attribution] = []

@@ -19,6 +19,7 @@ Floats = npt.NDArray[np.float64]
 
 WINDOW_SAMPLES = 400  # 25 ms: the usual speech window, short enough for the vocal tract to hold still
 HOP_SAMPLES = 160  # 10 ms: 100 feature rows per second
+ROWS_PER_SECOND = SAMPLE_RATE // HOP_SAMPLES
 FFT_SIZE = 512  # the next power of two above the window
 MEL_BANDS = 40  # enough resolution for 19 cepstra
 MEL_LOW_HZ = 60.0  # below the lowest voice fundamental: mains hum and table knocks stay out
@@ -30,8 +31,8 @@ LOG_FLOOR = 1e-10  # keeps log() finite on digital silence
 FEATURE_DIM = 2 * CEPSTRA
 # Rows quieter than this far under the loudest row of their stretch are pauses and breath, not voice.
 SPEECH_GATE_DB = 30.0
-# Rows under this level (dB re full scale, after pre-emphasis) are silence whatever the stretch: calm speech
-# at a table reaches -35 dBFS or more, a quiet room's hiss stays under -65.
+# Rows under this level (dB re full scale) are silence whatever the stretch: calm speech at a table reaches
+# -35 dBFS or more (LibriSpeech readers' loud rows -31 to -16), a quiet room's hiss stays under -65.
 SILENCE_DBFS = -60.0
 POWER_TO_DB = 10.0
 
@@ -76,7 +77,8 @@ def cepstra(samples: Floats) -> tuple[Floats, Floats]:
     index = np.arange(WINDOW_SAMPLES)[None, :] + HOP_SAMPLES * np.arange(rows)[:, None]
     windows = emphasised[index] * _WINDOW
     power = np.abs(np.fft.rfft(windows, FFT_SIZE)) ** 2
-    level_db = POWER_TO_DB * np.log10(np.mean(windows**2, axis=1) / _WINDOW_POWER + LOG_FLOOR)
+    power_of_window = np.mean((samples[index] * _WINDOW) ** 2, axis=1) / _WINDOW_POWER  # before pre-emphasis
+    level_db = POWER_TO_DB * np.log10(power_of_window + LOG_FLOOR)
     log_bands = np.log(power @ _FILTERBANK.T + LOG_FLOOR)
     return log_bands @ _DCT.T, level_db
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vertraag.voices.features import ROWS_PER_SECOND
 from vertraag.voices.gmm import Floats, Mixture, means_from_stats, sufficient_stats
 
 # Per-row log-likelihood ratio between the partners below which a stretch is "unsure". Measured on 40
@@ -65,8 +66,7 @@ class Voices:
 
     def seconds_learned(self, talker: str) -> float:
         """How much speech (in feature rows' worth of seconds) the voice was learned from."""
-        rows_per_second = 100.0
-        return float(self._counts[talker].sum() / rows_per_second) if talker in self._counts else 0.0
+        return float(self._counts[talker].sum() / ROWS_PER_SECOND) if talker in self._counts else 0.0
 
     def learn(self, talker: str, rows: Floats) -> None:
         """Add speech to a voice (new or known) and adapt its model."""
@@ -100,6 +100,15 @@ class Voices:
         return Evidence(rows=len(rows), llr=llr, background=float(base.sum()))
 
 
+def lead(evidence: Evidence, known: frozenset[str]) -> tuple[str | None, float]:
+    """The partner the stretch sounds most like and by how much (per-row ratio over the runner-up); None
+    with a lead of 0 when fewer than two voices are known or the stretch is too short to say."""
+    if evidence.rows < MIN_ROWS or len(known) < 2:
+        return None, 0.0
+    best, second = sorted(known, key=evidence.mean, reverse=True)[:2]
+    return best, evidence.mean(best) - evidence.mean(second)
+
+
 def decide(evidence: Evidence, known: frozenset[str]) -> tuple[str | None, float]:
     """(talker or None when unsure, confidence 0..1) for a stretch."""
     if evidence.rows < MIN_ROWS or not known:
@@ -108,6 +117,5 @@ def decide(evidence: Evidence, known: frozenset[str]) -> tuple[str | None, float
         (only,) = known
         mean = evidence.mean(only)
         return (only, confidence_of(mean)) if mean >= LEARN_SAME else (None, 0.0)
-    best, second = sorted(known, key=evidence.mean, reverse=True)[:2]
-    margin = evidence.mean(best) - evidence.mean(second)
+    best, margin = lead(evidence, known)
     return (best, confidence_of(margin)) if margin >= DECISION_MARGIN else (None, 0.0)

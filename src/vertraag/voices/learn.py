@@ -66,28 +66,25 @@ class Learner:
 
     def after_segment(
         self, rows: Floats, evidence: Evidence, levels: list[float], *, talker: str | None, confidence: float
-    ) -> tuple[str | None, float]:
-        """The segment's (talker, confidence), possibly changed because it started a new voice."""
+    ) -> tuple[str | None, float, str | None]:
+        """The segment's (talker, confidence), possibly changed because it started a new voice, and the voice
+        it was learned into (None: it taught nothing)."""
         if len(rows) < LEARN_MIN_ROWS or not self._clean_enough(levels, evidence):
-            return talker, confidence
+            return talker, confidence, None
         known = self._voices.known
         missing = [p for p in PARTNERS if p not in known]
-        if not known:
-            return self._start(missing[0], rows)
-        if missing and all(evidence.mean(k) <= LEARN_DIFFERENT for k in known):
-            return self._start(missing[0], rows)
+        if not known or (missing and all(evidence.mean(k) <= LEARN_DIFFERENT for k in known)):
+            self._voices.learn(missing[0], rows)
+            return missing[0], confidence_of(DECISION_MARGIN), missing[0]
         if self._may_refine(talker) and self._clear(evidence, talker, known):
             self._voices.learn(str(talker), rows)
-        return talker, confidence
+            return talker, confidence, talker
+        return talker, confidence, None
 
     def _may_refine(self, talker: str | None) -> bool:
         if talker is None or talker in self.fixed:
             return False
         return self._voices.seconds_learned(talker) < LEARN_MAX_SECONDS
-
-    def _start(self, talker: str, rows: Floats) -> tuple[str, float]:
-        self._voices.learn(talker, rows)
-        return talker, confidence_of(DECISION_MARGIN)
 
     @staticmethod
     def _clear(evidence: Evidence, talker: str | None, known: frozenset[str]) -> bool:
