@@ -59,6 +59,7 @@ class VoiceMeasures:
         self._voices: dict[str | None, _Voice] = {}
         self._held: list[_Held] = []
         self._spans: deque[Attribution] = deque(maxlen=KEEP_ATTRIBUTIONS)
+        self._last_partial: tuple[str | None] | None = None  # the running segment's latest judgement, if any
         self._open = False  # a speech segment began and its whole judgement has not come yet
         self.current: str | None = None  # the talker of the latest attribution in the running segment
 
@@ -137,11 +138,17 @@ class VoiceMeasures:
             return []
         if attribution.whole_segment:
             taken, self._held = self._held, []
+            last, self._last_partial = self._last_partial, None
             self.current, self._open = None, False
+            if last is not None and last[0] != attribution.talker:
+                # The segment's last second was judged another voice (or unsure) than the segment as a
+                # whole: its tail is most likely that voice going on, not the majority's.
+                return []
         else:
             taken = [h for h in self._held if h.t < attribution.end]
             self._held = self._held[len(taken) :]
             self.current = attribution.talker
+            self._last_partial = (attribution.talker,)
         if attribution.talker is None:
             return []
         out: list[Event] = []
