@@ -28,6 +28,7 @@ RAISE_DB = 10.0
 STARTUP_GRACE_S = 3.0  # the program loads the VAD and opens the stream before it hears anything
 END_GRACE_S = 2.5  # speech_end is reported stop_ms after the last word, plus capture latency
 PROCESS_TIMEOUT_S = 60
+CALM_GAP_S = 0.8  # longer than the voice activity's stop_ms (0.6 s)
 
 
 def play_into_mic(path: Path, env: dict[str, str]) -> None:
@@ -57,8 +58,10 @@ def listen_live(env: dict[str, str], wav: Path) -> tuple[list[dict[str, Any]], s
 
 
 def test_live_microphone_hears_speech_and_a_raised_voice(tmp_path: Path, card_env: dict[str, str]) -> None:
-    calm = ag.espeak_conversation(ag.CALM_SENTENCES)
-    scene = np.concatenate([calm, ag.silence(0.3), ag.scale_db(calm, RAISE_DB)])
+    # Calm sentences with a conversation's pauses (each its own speech segment): vertraag learns the voice
+    # from its first segment (voices/), so one segment over the whole scene would be measured only at its end.
+    calm = ag.espeak_conversation(ag.CALM_SENTENCES, gap_s=CALM_GAP_S)
+    scene = np.concatenate([calm, ag.silence(0.3), ag.scale_db(ag.espeak_conversation(), RAISE_DB)])
     wav = ag.write_wav(tmp_path / "keukentafel.wav", scene)
     events, err, code = listen_live(card_env, wav)
     assert code == EXIT_INTERRUPTED, err  # Ctrl-C ends a live run: the shell's convention, as the README says
