@@ -159,9 +159,7 @@ def utterance_event(utterance: Utterance) -> Event:
         ev.UTTERANCE,
         utterance.end,
         ev.UtteranceFields(
-            text=utterance.text,
-            start=utterance.start,
-            end=utterance.end,
+            text=utterance.text, start=utterance.start, end=utterance.end,
             words=[word.to_dict() for word in utterance.words],
         ),
     )

@@ -99,12 +99,10 @@ def _handle(state: State, event: Event) -> Step:
         return _prompt_done(state)
     if event.type in (SOURCE_LOST, SOURCE_BACK):
         return _source(state, lost=event.type == SOURCE_LOST)
-    view = inbox.read(event)
+    commands, pause_word = state.config.commands, state.config.pause_word
+    view = inbox.read(event, command_in=lambda text: commands.command(text, pause_word=pause_word))
     if isinstance(view, inbox.Command):
-        return _command(state, view.command, by_voice=False)
-    if isinstance(view, inbox.Spoken):
-        said = state.config.commands.command(view.text, pause_word=state.config.pause_word)
-        return _command(state, said, by_voice=True) if said is not None else (state, [])
+        return _command(state, view.command, by_voice=view.by_voice)
     if isinstance(view, inbox.Heard):
         return heard(state, view)
     if isinstance(view, inbox.Noticed) and _listening_for(state, view.signal):

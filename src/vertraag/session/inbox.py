@@ -7,8 +7,8 @@ are missing gets the defaults a careful reader would give (no words, the event's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import cast
+from collections.abc import Callable
+from typing import NamedTuple, cast
 
 from vertraag import events as ev
 from vertraag.detect.category import CATEGORIES, Category
@@ -17,8 +17,7 @@ from vertraag.session.actions import COMMAND, CommandFields
 from vertraag.session.policy import Signal
 
 
-@dataclass(frozen=True)
-class Heard:
+class Heard(NamedTuple):
     """A finding: words of a category in an utterance."""
 
     category: Category
@@ -27,33 +26,26 @@ class Heard:
     at: float  # the end of the utterance
 
 
-@dataclass(frozen=True)
-class Noticed:
+class Noticed(NamedTuple):
     """A detector's signal (a raised voice, fast speech), from `onset` on."""
 
     signal: Signal
     onset: float
 
 
-@dataclass(frozen=True)
-class Spoken:
-    """An utterance (it may be a voice command)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Command:
-    """A command from a key or a voice command."""
+class Command(NamedTuple):
+    """A command: from a key, or an utterance that is only a command word ("volgende", "pauze" ...)."""
 
     command: str
+    by_voice: bool  # said (an utterance), not a key
 
 
-View = Heard | Noticed | Spoken | Command
+View = Heard | Noticed | Command
 
 
-def read(event: Event) -> View | None:
-    """The typed view of an event the engine acts on by its fields; None for the others."""
+def read(event: Event, *, command_in: Callable[[str], str | None]) -> View | None:
+    """The typed view of an event the engine acts on by its fields; None for the others. `command_in`: the
+    command an utterance is, or None when it is conversation."""
     if event.type == ev.FINDING:
         finding = cast(ev.FindingFields, event.data)
         category = str(finding.get("category", ""))
@@ -72,7 +64,8 @@ def read(event: Event) -> View | None:
         rate = cast(ev.SpeechRateFields, event.data)
         return Noticed(Signal.SPEECH_RATE, float(rate.get("onset", event.t)))
     if event.type == ev.UTTERANCE:
-        return Spoken(str(cast(ev.UtteranceFields, event.data).get("text", "")))
+        said = command_in(str(cast(ev.UtteranceFields, event.data).get("text", "")))
+        return Command(said, by_voice=True) if said is not None else None
     if event.type == COMMAND:
-        return Command(str(cast(CommandFields, event.data).get("command", "")))
+        return Command(str(cast(CommandFields, event.data).get("command", "")), by_voice=False)
     return None
