@@ -53,17 +53,19 @@ class FindingFields(TypedDict):
     utterance_end: float
 
 
-class RaisedVoiceFields(TypedDict):
+class OnsetFields(TypedDict):
+    onset: float  # audio time what a detector noticed began (the voice began to rise, fast speech began)
+
+
+class RaisedVoiceFields(OnsetFields):
     rise_db: float
-    onset: float  # audio time the voice began to rise
     baseline_db: float
     level_db: float
 
 
-class SpeechRateFields(TypedDict):
+class SpeechRateFields(OnsetFields):
     rate_wps: float
     calm_wps: float
-    onset: float  # audio time the fast speech began
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from vertraag.session.actions import (
 )
 from vertraag.session.interventions import heard, noticed, try_pending
 from vertraag.session.phases import end, enter, in_break, in_pause, next_phase, start_timeout, stop, time_up
-from vertraag.session.policy import Signal
+from vertraag.session.policy import SWITCHES, Signal
 from vertraag.session.protocol import SPOKEN_KINDS
 from vertraag.session.state import Hold, Saying, State
 from vertraag.session.talk import say_prompt
@@ -111,8 +111,8 @@ def _handle(state: State, event: Event) -> Step:
 
 
 def _listening_for(state: State, signal: Signal) -> bool:
-    settings = state.config.settings
-    return settings.raised_voice if signal == Signal.RAISED_VOICE else settings.speech_rate
+    switch = SWITCHES.get(signal)
+    return switch is None or switch(state.config.settings)
 
 
 def _prompt_done(state: State) -> Step:

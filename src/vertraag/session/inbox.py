@@ -14,7 +14,7 @@ from vertraag import events as ev
 from vertraag.detect.category import CATEGORIES, Category
 from vertraag.events import Event
 from vertraag.session.actions import COMMAND, CommandFields
-from vertraag.session.policy import Signal
+from vertraag.session.policy import SIGNAL_EVENTS, Signal
 
 
 class Heard(NamedTuple):
@@ -57,12 +57,8 @@ def read(event: Event, *, command_in: Callable[[str], str | None]) -> View | Non
             reframe=str(finding.get("reframe", "")),
             at=float(finding.get("utterance_end", event.t)),
         )
-    if event.type == ev.RAISED_VOICE:
-        raised = cast(ev.RaisedVoiceFields, event.data)
-        return Noticed(Signal.RAISED_VOICE, float(raised.get("onset", event.t)))
-    if event.type == ev.SPEECH_RATE:
-        rate = cast(ev.SpeechRateFields, event.data)
-        return Noticed(Signal.SPEECH_RATE, float(rate.get("onset", event.t)))
+    if (signal := SIGNAL_EVENTS.get(event.type)) is not None:
+        return Noticed(signal, float(cast(ev.OnsetFields, event.data).get("onset", event.t)))
     if event.type == ev.UTTERANCE:
         said = command_in(str(cast(ev.UtteranceFields, event.data).get("text", "")))
         return Command(said, by_voice=True) if said is not None else None
