@@ -215,7 +215,8 @@ class Pyttsx3Renderer:
     def render(self, text: str) -> Sound:
         if not text.strip():  # nothing to say: pyttsx3 hangs or repeats the last text when given nothing
             return silence(0, OUTPUT_RATE)
-        return self._worker.render(text, voice=self._voice, rate_wpm=self._rate_wpm, timeout_s=self._timeout_s)
+        worker = self._worker
+        return worker.render(text, voice=self._voice, rate_wpm=self._rate_wpm, timeout_s=self._timeout_s)
 
     def close(self) -> None:
         """Nothing to free: the worker lives as long as the process (pyttsx3's engine does too)."""
