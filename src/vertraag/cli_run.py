@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from vertraag import events as ev
 from vertraag.audio.source import AudioSource
-from vertraag.config import Settings, load_settings, override
+from vertraag.config import TTS_ENGINES, Settings, load_settings, override
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
 from vertraag.phrases import message
@@ -61,6 +61,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--turn-seconds", type=int, help="spreekbeurt in seconden (vertraag: 120)")
     parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
     parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
+    parser.add_argument(
+        "--tts",
+        choices=TTS_ENGINES,
+        help="spraakmotor (standaard auto: de eerste die werkt van piper, espeak, pyttsx3)",
+    )
     parser.add_argument(
         "--speak-to", type=Path, help="schrijf de opname met de prompts erin gemengd naar dit WAV-bestand"
     )
@@ -165,7 +170,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", engine=args.engine, model=args.model)
     settings = override(settings, "audio", device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", name=args.protocol, turn_seconds=args.turn_seconds)
-    settings = override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
+    settings = override(
+        settings, "voice", folder=str(args.voice) if args.voice is not None else None, tts=args.tts
+    )
     return override(
         settings,
         "raised_voice",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vertraag.config import Settings, load_settings, override
+from vertraag.config import TTS_ENGINES, Settings, load_settings, override
 from vertraag.errors import UserError
 from vertraag.phrases import message, screen_text
 from vertraag.recognize.factory import ENGINES, NO_ENGINE
@@ -46,6 +46,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel")
     parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
+    parser.add_argument(
+        "--tts",
+        choices=TTS_ENGINES,
+        help="spraakmotor (standaard auto: de eerste die werkt van piper, espeak, pyttsx3)",
+    )
     parser.add_argument(
         "--recalibrate", action="store_true", help="opnieuw kalibreren, ook als er een profiel is"
     )
@@ -101,7 +106,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", engine=args.engine, model=args.model)
     settings = override(settings, "audio", device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", name=args.protocol)
-    return override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
+    return override(
+        settings, "voice", folder=str(args.voice) if args.voice is not None else None, tts=args.tts
+    )
 
 
 def _check_devices(settings: Settings) -> None:

@@ -52,6 +52,15 @@ def engine_names() -> Sequence[str]:
     return ENGINES
 
 
+# vertraag's speech engines (`--tts`, `[voice] tts`): "auto" takes the first that works, in this order after
+# it (the most natural voice first); speak/tts/choose.py opens them. Here so the flags need not import speak/.
+TTS_ENGINES = ("auto", "piper", "espeak", "pyttsx3")
+
+
+def tts_names() -> Sequence[str]:
+    return TTS_ENGINES
+
+
 def protocol_names() -> Sequence[str]:
     """The protocol files in phrases/nl/protocols/ (the session's list, so there is one)."""
     from vertraag.session.protocol import protocol_names as names  # imports this module too
@@ -177,6 +186,10 @@ class VoiceSettings:
 
     rate_wpm: WordsPerMinute = 140  # calm: espeak-ng speaks 175 words per minute by default
     folder: Name | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's own voice
+    # The speech engine: "auto" = the first that works of Piper (with an installed Dutch voice), espeak-ng,
+    # pyttsx3; a named engine goes first and the others stay as fallbacks.
+    tts: str = field(default="auto", metadata=choices(tts_names))
+    piper_voice: Name | None = None  # a Piper voice by name (`vertraag model list`) or an .onnx path
 
 
 @dataclass(frozen=True)

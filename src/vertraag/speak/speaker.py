@@ -2,8 +2,11 @@
 
 It never lets a sound problem stop a session. A prompt comes from the voice folder when there is a
 recording, else from the (cached) synthetic voice, else - when synthesis fails - it is the soft chime, so
-the caller always has something to play. When playing fails, `can_play` turns False, the length is returned
-all the same, and the session goes on with the text on screen; the next sound tries the speaker again.
+the caller always has something to play. Synthesis goes one sentence at a time (each cached, joined with a
+short pause): the fixed sentences of a prompt are rendered ahead, and only a sentence with a live word in it
+("Ik hoorde 'nooit'.") is rendered when it is said. When playing fails, `can_play` turns False, the length
+is returned all the same, and the session goes on with the text on screen; the next sound tries the speaker
+again.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from vertraag.phrases import sentences
 from vertraag.speak.errors import PlaybackUnavailable, SpeechUnavailable
 from vertraag.speak.player import Player
-from vertraag.speak.sound import Sound
+from vertraag.speak.sound import Sound, concat, silence
 from vertraag.speak.tones import OUTPUT_RATE, breath_guide, chime
 from vertraag.speak.tts.base import Renderer
 from vertraag.speak.tts.cache import CachedRenderer
@@ -22,6 +26,7 @@ from vertraag.speak.voice_folder import VoiceFolder
 log = logging.getLogger(__name__)
 
 FALLBACK_CHIME = "soft"  # what a prompt sounds like when it cannot be spoken
+SENTENCE_PAUSE_S = 0.35  # between the sentences of a prompt: a breath, so short sentences land one by one
 
 
 class Speaker:
@@ -47,14 +52,17 @@ class Speaker:
         if renderer is None:
             log.info("no speech renderer: prompts without a recording are played as a chime")
 
-    def prepare(self, prompts: Iterable[tuple[str, int, str]]) -> None:
-        """Make (prompt_id, variant, text) ready to play: recordings read, the rest rendered."""
-        texts = [text for prompt_id, variant, text in prompts if self._recording(prompt_id, variant) is None]
-        if self._renderer is not None and texts:
-            failed = self._renderer.prepare(texts)
+    def prepare(self, prompts: Iterable[tuple[str, int, str]], texts: Iterable[str] = ()) -> int:
+        """Make (prompt_id, variant, text) ready to play (recordings read, the rest rendered), and the loose
+        sentences `texts` (parts of interventions, reframes); returns how many sentences were rendered."""
+        said = [text for prompt_id, variant, text in prompts if self._recording(prompt_id, variant) is None]
+        parts = list(dict.fromkeys(p for text in [*said, *texts] for p in sentences(text)))
+        if self._renderer is not None and parts:
+            failed = self._renderer.prepare(parts)
             if failed:
-                log.warning("%d of %d prompts could not be rendered ahead", failed, len(set(texts)))
+                log.warning("%d of %d sentences could not be rendered ahead", failed, len(parts))
         self._chime(FALLBACK_CHIME)
+        return len(parts) if self._renderer is not None else 0
 
     def sound_for(self, prompt_id: str, variant: int, text: str) -> Sound:
         """The prompt as sound: recorded, else synthesised, else the soft chime. Never raises."""
@@ -63,7 +71,7 @@ class Speaker:
             return recorded
         if self._renderer is not None:
             try:
-                return self._renderer.render(text).resampled(self.rate)
+                return self._synthesise(self._renderer, text)
             except SpeechUnavailable as exc:
                 if not self._speech_failed:
                     log.warning("speech failed (%s); a chime stands in for prompts", exc.message)
@@ -105,6 +113,16 @@ class Speaker:
                 log.info("playing sound again")
             self.can_play = True
         return sound.seconds
+
+    def _synthesise(self, renderer: CachedRenderer, text: str) -> Sound:
+        parts = [renderer.render(part).resampled(self.rate) for part in sentences(text)]
+        if not parts:
+            return silence(0, self.rate)
+        pause = silence(SENTENCE_PAUSE_S, self.rate)
+        joined = [parts[0]]
+        for part in parts[1:]:
+            joined += [pause, part]
+        return concat(*joined)
 
     def _chime(self, kind: str) -> Sound:
         if kind not in self._chimes:

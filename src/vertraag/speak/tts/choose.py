@@ -16,17 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vertraag.config import TTS_ENGINES
 from vertraag.speak.errors import SpeechUnavailable
 from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, Renderer
 
 log = logging.getLogger(__name__)
 
-AUTO = "auto"
-PIPER = "piper"
-ESPEAK = "espeak"
-PYTTSX3 = "pyttsx3"
+AUTO, PIPER, ESPEAK, PYTTSX3 = TTS_ENGINES
 ENGINES = (PIPER, ESPEAK, PYTTSX3)  # the default order: the most natural voice first
-TTS_CHOICES = (AUTO, *ENGINES)
 ESPEAK_PROGRAM = "espeak-ng"
 
 
