@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 AUTO, PIPER, ESPEAK, PYTTSX3 = TTS_ENGINES
 ENGINES = (PIPER, ESPEAK, PYTTSX3)  # the default order: the most natural voice first
 ESPEAK_PROGRAM = "espeak-ng"
+DEFAULT_VOICE = "nl_BE-nathalie-medium"  # the catalog's default Piper voice (models/catalog.py)
 
 
 @dataclass(frozen=True)
@@ -121,5 +122,5 @@ def describe(
     if folder:
         spoken += f"; opgenomen zinnen uit {folder} gaan voor"
     if first is not None and not first.startswith("Piper") and tts in (AUTO, PIPER):
-        spoken += " (een natuurlijker stem: `vertraag model download`)"
+        spoken += f"; een natuurlijker stem: `vertraag model download {DEFAULT_VOICE}`"
     return spoken
