@@ -85,9 +85,10 @@ def _piper(rate_wpm: int, choice: str | None, models: Path | None, *, any_langua
     if voice is None:
         wanted = f"De Piper-stem '{choice}' ontbreekt" if choice else "Geen Nederlandse Piper-stem"
         raise SpeechUnavailable(f"{wanted}: voer `vertraag model download` uit (zie `vertraag model list`).")
+    renderer = PiperRenderer(voice.onnx, rate_wpm=rate_wpm)
     if not voice.dutch:
         log.warning("the Piper voice %s speaks %s, not Dutch", voice.name, voice.language)
-    return Chosen(PiperRenderer(voice.onnx, rate_wpm=rate_wpm), PIPER, f"Piper ({voice.name})")
+    return Chosen(renderer, PIPER, f"Piper ({voice.name})")
 
 
 def _espeak(rate_wpm: int) -> Chosen:
