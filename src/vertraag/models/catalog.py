@@ -34,7 +34,7 @@ class ModelInfo:
     @property
     def dir_name(self) -> str:
         """The folder name of this model inside the models folder."""
-        return self.name if self.engine == VOSK else WHISPER_DIR_PREFIX + self.name
+        return WHISPER_DIR_PREFIX + self.name if self.engine == WHISPER else self.name
 
 
 DUTCH_VOSK = ModelInfo(

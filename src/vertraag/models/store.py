@@ -160,7 +160,7 @@ def _not_a_model_message(engine: str, path: Path, problems: list[str]) -> str:
 
 def _check_engine(engine: str) -> None:
     if engine not in catalog.KINDS:
-        raise UserError(f"Onbekende soort model '{engine}': kies {', '.join(catalog.KINDS)}.")
+        raise UserError(f"Onbekende spraakherkenner of stem '{engine}': kies uit {', '.join(catalog.KINDS)}.")
 
 
 # ---- what is installed -----------------------------------------------------------------------------

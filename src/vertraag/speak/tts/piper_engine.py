@@ -12,6 +12,7 @@ that on a Pi 4: the `CachedRenderer` in front of it and the render-ahead at star
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from pathlib import Path
@@ -36,11 +37,25 @@ SILENT_PEAK = 1e-4  # a render whose loudest sample stays below this (-80 dBFS) 
 _SYNTH_LOCK = threading.Lock()  # Piper's espeak-ng phonemiser is one per process
 
 
-def load_piper(onnx: Path) -> Any:
-    """The Piper voice in `onnx` (its .onnx.json beside it); imports Piper lazily."""
-    from piper import PiperVoice
+# onnxruntime would spread one render over every core; the render-ahead runs beside the recogniser, which
+# needs its cores live, so the voice gets one (a render takes a little longer, listening never waits).
+ONNX_THREADS = 1
+CPU = "CPUExecutionProvider"
 
-    return PiperVoice.load(str(onnx))
+
+def load_piper(onnx: Path) -> Any:
+    """The Piper voice in `onnx` (its .onnx.json beside it) on ONNX_THREADS; imports Piper lazily.
+    (`PiperVoice.load` does the same with onnxruntime's default of all cores.)"""
+    import onnxruntime
+    from piper import PiperConfig, PiperVoice
+
+    with onnx.with_name(onnx.name + ".json").open(encoding="utf-8") as config:
+        settings = PiperConfig.from_dict(json.load(config))
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = ONNX_THREADS
+    options.inter_op_num_threads = ONNX_THREADS
+    session = onnxruntime.InferenceSession(str(onnx), sess_options=options, providers=[CPU])
+    return PiperVoice(session=session, config=settings)
 
 
 class PiperRenderer:
