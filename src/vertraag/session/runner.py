@@ -22,11 +22,13 @@ from vertraag.config import Settings
 from vertraag.events import Event
 from vertraag.pipeline import Pipeline
 from vertraag.session.actions import (
+    COMMAND,
     PROMPT_DONE,
     TICK,
     Action,
     Breathe,
     Chime,
+    CommandFields,
     End,
     Hush,
     PhaseChange,
@@ -107,7 +109,7 @@ class SessionRunner:
 
     def command(self, name: str, now: float) -> Iterator[Event]:
         """A command from outside the audio (a key): handled at audio time `now`."""
-        yield from self._feed(Event("command", now, {"command": name}), now)
+        yield from self._feed(Event(COMMAND, now, CommandFields(command=name)), now)
 
     def notify(self, event_type: str, now: float) -> Iterator[Event]:
         """Something about the session's input (SOURCE_LOST, SOURCE_BACK) at audio time `now`."""
