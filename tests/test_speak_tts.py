@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -142,12 +143,11 @@ def test_unknown_voice_is_speech_unavailable() -> None:
         Pyttsx3Renderer(voice="xx-geen-stem")
 
 
-def test_default_renderer_is_pyttsx3_when_it_works() -> None:
-    renderer = default_renderer()
-    try:
-        assert isinstance(renderer, Pyttsx3Renderer)
-    finally:
-        renderer.close()  # type: ignore[attr-defined]
+def test_default_renderer_without_a_piper_voice_is_the_espeak_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERTRAAG_MODELS_DIR", str(tmp_path))  # no Piper voice installed
+    assert isinstance(default_renderer(), EspeakRenderer)  # Piper, espeak-ng, pyttsx3: the order
 
 
 class HangingEngine:
