@@ -202,6 +202,9 @@ def test_an_engine_that_hangs_at_start_fails_construction() -> None:
 
 
 def test_importing_speak_needs_neither_sounddevice_nor_pyttsx3() -> None:
-    code = "import sys, vertraag.speak; print('sounddevice' in sys.modules, 'pyttsx3' in sys.modules)"
+    code = (
+        "import sys, vertraag.speak, vertraag.speak.tts.choose; "
+        "print(*(m in sys.modules for m in ('sounddevice', 'pyttsx3', 'piper', 'onnxruntime')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False"]
+    assert out.split() == ["False"] * 4
