@@ -16,6 +16,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 
 from vertraag.config import Settings
 from vertraag.phrases import sentences
@@ -50,11 +51,14 @@ def timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def render_all(renderer: Renderer, texts: list[str]) -> None:
+    for text in texts:
+        renderer.render(text)
+
+
 def measure(renderer: Renderer, config: SessionConfig) -> dict[str, object]:
-    per_prompt = [
-        timed(lambda t=text: [renderer.render(s) for s in sentences(t)]) for text in prompt_texts(config)
-    ]
-    live = [timed(lambda w=word: renderer.render(f"Ik hoorde '{w}'.")) for word in LIVE_WORDS]
+    per_prompt = [timed(partial(render_all, renderer, sentences(text))) for text in prompt_texts(config)]
+    live = [timed(partial(render_all, renderer, [f"Ik hoorde '{word}'."])) for word in LIVE_WORDS]
     state = initial_state(config)
     speaker = Speaker(renderer=renderer, player=NullPlayer())  # a fresh cache: the start-up's work
     ahead_s = timed(lambda: speaker.prepare(foreseeable_prompts(state), texts_ahead(state)))

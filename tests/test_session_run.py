@@ -19,7 +19,7 @@ from tests.session_scene import (
     seconds,
 )
 from vertraag.audio.frames import SAMPLE_RATE, Frame
-from vertraag.session.protocol import Breath
+from vertraag.speak.voice import Breath
 
 PAUSE_S = 0.7
 CALM_LINES = ["Ik wil graag even rustig met je praten.", "Zullen we morgen samen naar de markt gaan?"]
@@ -95,7 +95,7 @@ def test_repeated_raised_voices_propose_and_run_a_time_out() -> None:
     reasons = [p.data["reason"] for p in prompts(events)]
     assert "escalation" in reasons, reasons
     phases = [e.data["phase"] for e in events if e.type == "phase"]
-    assert phases[-3:] == ["time-out", "tips", "pauze"], phases
+    assert phases[-4:] == ["time-out", "tips", "meer-tijd", "pauze"], phases
     assert [e.data["protocol"] for e in events if e.type == "phase"][-1] == "time-out"
 
 

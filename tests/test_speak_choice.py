@@ -104,7 +104,7 @@ def test_when_no_engine_works_the_reasons_are_named_and_a_chime_stands_in(
         choose_renderer(AUTO)
     message = caught.value.message
     assert "Piper" in message and "espeak-ng" in message and "pyttsx3" in message
-    from vertraag.session_voice import _renderer
+    from vertraag.assemble import _renderer
 
     assert _renderer(Settings()) is None
     player = RecordingPlayer()
@@ -113,7 +113,7 @@ def test_when_no_engine_works_the_reasons_are_named_and_a_chime_stands_in(
 
 
 def test_the_settings_choose_the_engine(models: Path) -> None:
-    from vertraag.session_voice import _renderer
+    from vertraag.assemble import _renderer
 
     renderer = _renderer(Settings(voice=VoiceSettings(tts=PYTTSX3)))
     assert isinstance(renderer, tts.Pyttsx3Renderer)

@@ -138,3 +138,21 @@ def test_speech_at_another_output_rate_is_resampled() -> None:
     assert sound.rate == rate
     assert speaker.sound_for("onbekend", 1, "Tijd").rate == rate
     assert Speaker(renderer=None, player=RecordingPlayer(), rate=rate).sound_for(*PROMPTS[0]).rate == rate
+
+
+@needs_espeak
+def test_close_stops_a_render_ahead_after_its_current_sentence() -> None:
+    import threading
+
+    renderer = CountingEspeak()
+    speaker = Speaker(renderer=renderer, player=RecordingPlayer())
+    many = [f"Zin nummer {n} om vooraf te maken." for n in range(200)]
+    ahead = threading.Thread(target=speaker.prepare, args=([], many))
+    ahead.start()
+    while not renderer.calls:
+        threading.Event().wait(0.01)
+    speaker.close()
+    done = len(renderer.calls)  # close() waited for the sentence in progress: no engine is mid-render now
+    ahead.join(timeout=1.0)
+    assert not ahead.is_alive()
+    assert len(renderer.calls) == done and 0 < done < len(many)

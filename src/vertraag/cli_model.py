@@ -102,10 +102,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _who_speaks(args: argparse.Namespace) -> str:
+    from vertraag import known
     from vertraag.config import load_settings
     from vertraag.speak.tts.choose import describe
 
-    voice = load_settings(getattr(args, "config", None)).voice
+    voice = load_settings(getattr(args, "config", None), names=known.names()).voice
     return describe(voice.tts, piper_voice=voice.piper_voice, folder=voice.folder)
 
 

@@ -12,7 +12,8 @@ from typing import Protocol
 
 from vertraag import events as ev
 from vertraag.events import CALIBRATION, Event
-from vertraag.start.live import ERROR, LEVEL, Choice
+from vertraag.session.actions import Cue
+from vertraag.start.live import ERROR, METER, Choice
 from vertraag.start.profile import Profile
 
 # Counted on screen ("counts so far"): what vertraag noticed, by kind.
@@ -66,7 +67,7 @@ class ScreenModel:
         """Take one event, received at display time `now`."""
         data = event.data
         kind = event.type
-        if kind == LEVEL:
+        if kind == METER:
             self.level_db = data.get("level_db")
             self.calm_db = data.get("calm_db")
             self.threshold_db = data.get("threshold_db")
@@ -103,7 +104,7 @@ class ScreenModel:
         self.last_prompt = str(event.data.get("text", ""))
         if event.data.get("reason") == "calibration" and prompt_id != "kalibratie_klaar":
             self.status = CALIBRATING
-        if event.data.get("reason") not in ("protocol", "command", "calibration"):
+        if event.data.get("reason") not in (Cue.PROTOCOL, Cue.REPLY, "calibration"):
             self.counts[PROMPTS] += 1
         if prompt_id == PAUSE_PROMPT:
             self.paused = True

@@ -13,8 +13,14 @@ from dataclasses import dataclass
 VOSK = "vosk"
 WHISPER = "whisper"
 PIPER = "piper"
-ENGINES = (VOSK, WHISPER)  # speech recognisers (`--engine`)
-KINDS = (VOSK, WHISPER, PIPER)  # everything the models folder can hold
+NO_ENGINE = "none"  # loudness only: nothing is recognised (no model)
+ENGINES = (VOSK, WHISPER)  # the engines with models
+ENGINE_CHOICES = (*ENGINES, NO_ENGINE)  # what `[recognizer] engine` and --engine may be
+DEFAULT_ENGINE = VOSK  # small, streaming, runs on a Raspberry Pi
+KINDS = (VOSK, WHISPER, PIPER)  # everything the models folder can hold: recognisers' models and voices
+# vertraag's speech engines (`--tts`, `[voice] tts`): "auto" takes the first that works, in this order after
+# it (the most natural voice first: Piper with one of the voices below); speak/tts/choose.py opens them.
+TTS_ENGINES = ("auto", "piper", "espeak", "pyttsx3")
 
 # Where faster-whisper's own download puts a named model inside our models folder.
 WHISPER_DIR_PREFIX = "faster-whisper-"

@@ -34,6 +34,7 @@ class SessionReport:
     chosen: bool
     collector: ReportCollector
     recording: Path | None = None
+    audio_kept: list[Path] = field(default_factory=list)  # every sound file of this session vertraag wrote
     _sink: Any = field(default=None, repr=False)
 
     @classmethod
@@ -60,6 +61,7 @@ class SessionReport:
 
         self._prepare()
         self.recording = self.folder / f"{self.collector.report_id}.wav"
+        self.audio_kept.append(self.recording)
         fd = open_private(self.recording)
         fh = open(fd, "wb")  # noqa: SIM115 - closed in stop_recording, also when the run fails
         self._sink = (fh, sf.SoundFile(fh, "w", SAMPLE_RATE, 1, "PCM_16", format="WAV"))
@@ -90,6 +92,7 @@ class SessionReport:
         try:
             self._prepare()
             report["id"] = self.collector.report_id
+            report["audio_kept"] = bool(self.audio_kept)  # the page says "no sound kept" only when true
             _, html_path = save_report(report, self.folder)
         except UserError as exc:
             return [*lines, words("screen", "not_saved", reden=exc.message)]

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from vertraag.datafile import Where, only_keys, read, text
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
-from vertraag.session.checked import Where, only_keys, read, text
 
 PROMPTS_FILE = "prompts.toml"
 PLACEHOLDERS = frozenset(
-    {"spreker", "luisteraar", "eerste", "tweede", "woord", "reframe", "minuten", "pauzewoord"}
-)
+    {
+        "spreker", "luisteraar", "eerste", "tweede", "woord", "reframe", "minuten", "pauzeduur", "terugtijd",
+        "terugtijd_gezegd", "pauzewoord",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

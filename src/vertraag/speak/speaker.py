@@ -12,20 +12,24 @@ again.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
+
+import numpy as np
 
 from vertraag.phrases import sentences
 from vertraag.speak.errors import PlaybackUnavailable, SpeechUnavailable
 from vertraag.speak.player import Player
-from vertraag.speak.sound import Sound, concat, silence
+from vertraag.speak.sound import Sound, silence
 from vertraag.speak.tones import OUTPUT_RATE, breath_guide, chime
-from vertraag.speak.tts.base import Renderer
+from vertraag.speak.tts.base import RENDER_TIMEOUT_S, Renderer
 from vertraag.speak.tts.cache import CachedRenderer
 from vertraag.speak.voice_folder import VoiceFolder
 
 log = logging.getLogger(__name__)
 
 FALLBACK_CHIME = "soft"  # what a prompt sounds like when it cannot be spoken
+CLOSE_WAIT_S = RENDER_TIMEOUT_S  # a render-ahead finishes its current sentence within a render's timeout
 SENTENCE_PAUSE_S = 0.35  # between the sentences of a prompt: a breath, so short sentences land one by one
 
 
@@ -48,6 +52,8 @@ class Speaker:
         self.can_play = True
         self._speech_failed = renderer is None  # logged once: a chime stands in for every prompt
         self._chimes: dict[str, Sound] = {}
+        self._closing = threading.Event()
+        self._preparing = threading.Lock()
         self._recorded: dict[tuple[str, int], Sound] = {}
         if renderer is None:
             log.info("no speech renderer: prompts without a recording are played as a chime")
@@ -57,10 +63,11 @@ class Speaker:
         sentences `texts` (parts of interventions, reframes); returns how many sentences were rendered."""
         said = [text for prompt_id, variant, text in prompts if self._recording(prompt_id, variant) is None]
         parts = list(dict.fromkeys(p for text in [*said, *texts] for p in sentences(text)))
-        if self._renderer is not None and parts:
-            failed = self._renderer.prepare(parts)
-            if failed:
-                log.warning("%d of %d sentences could not be rendered ahead", failed, len(parts))
+        with self._preparing:  # close() waits for the sentence being rendered, then the rest is dropped
+            if self._renderer is not None and parts:
+                failed = self._renderer.prepare(parts, stop=self._closing)
+                if failed:
+                    log.warning("%d of %d sentences could not be rendered ahead", failed, len(parts))
         self._chime(FALLBACK_CHIME)
         return len(parts) if self._renderer is not None else 0
 
@@ -97,6 +104,13 @@ class Speaker:
         return self._player.busy
 
     def close(self) -> None:
+        # A render-ahead still running stops after its current sentence: an engine (onnxruntime) must not be
+        # mid-render when the program exits.
+        self._closing.set()
+        if self._preparing.acquire(timeout=CLOSE_WAIT_S):
+            self._preparing.release()
+        else:
+            log.warning("the render-ahead did not stop within %.0f s", CLOSE_WAIT_S)
         self._player.close()
         if self._renderer is not None:
             self._renderer.close()
@@ -118,11 +132,11 @@ class Speaker:
         parts = [renderer.render(part).resampled(self.rate) for part in sentences(text)]
         if not parts:
             return silence(0, self.rate)
-        pause = silence(SENTENCE_PAUSE_S, self.rate)
-        joined = [parts[0]]
+        pause = silence(SENTENCE_PAUSE_S, self.rate).samples
+        joined = [parts[0].samples]
         for part in parts[1:]:
-            joined += [pause, part]
-        return concat(*joined)
+            joined += [pause, part.samples]
+        return Sound(np.concatenate(joined), self.rate)
 
     def _chime(self, kind: str) -> Sound:
         if kind not in self._chimes:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vertraag.config import TTS_ENGINES
+from vertraag.models.catalog import TTS_ENGINES
 from vertraag.speak.errors import SpeechUnavailable
 from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, Renderer
 
