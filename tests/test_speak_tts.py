@@ -208,3 +208,34 @@ def test_importing_speak_needs_neither_sounddevice_nor_pyttsx3() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False"] * 4
+
+
+class SilentEngine(HangingEngine):
+    """A pyttsx3 stand-in that writes files without speech, after `speaks_for` good renders."""
+
+    def __init__(self, *, speaks_for: int, silent_runs: int) -> None:
+        super().__init__(hang_after=10**6)
+        self._speaks_for = speaks_for
+        self._silent_runs = silent_runs
+
+    def runAndWait(self) -> None:
+        self._runs += 1
+        if self._runs > self._speaks_for and self._silent_runs > 0:
+            self._silent_runs -= 1
+            sf.write(self._path, np.zeros(OUTPUT_RATE, dtype=np.float32), OUTPUT_RATE)
+            return
+        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE)
+
+
+def test_an_empty_render_is_an_error_not_silence() -> None:
+    engine = SilentEngine(speaks_for=1, silent_runs=2)  # the warm-up speaks, then two silent runs
+    renderer = Pyttsx3Renderer(engine_factory=lambda: engine)
+    with pytest.raises(SpeechUnavailable, match="stilte"):
+        renderer.render(SENTENCE)
+    assert renderer.render(SENTENCE).seconds == 1.0  # the engine is not given up on for it
+
+
+def test_one_empty_render_is_tried_once_more() -> None:
+    engine = SilentEngine(speaks_for=0, silent_runs=1)  # a fresh engine's first run comes out empty
+    renderer = Pyttsx3Renderer(engine_factory=lambda: engine)
+    assert renderer.render(SENTENCE).seconds == 1.0

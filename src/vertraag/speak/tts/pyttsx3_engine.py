@@ -8,7 +8,8 @@ renders come out empty or at the other renderer's rate (field notes). So:
   the voice and rate for each job, so every renderer keeps its own pace.
 - Before each `runAndWait` the worker waits until espeak's own synthesis thread is idle (`IsPlaying()` is
   false): `runAndWait` right after queued property changes can see it busy, `Cancel()` and return early.
-- A render that comes back empty for a text that has words is an error (`SpeechUnavailable`), never silence.
+- A render that comes back empty for a text that has words is tried once more, then an error
+  (`SpeechUnavailable`), never silence.
 - A warm-up render at start: the first run of a fresh engine is unreliable, and it proves the voice exists.
 - Each text is saved with `save_to_file` into a private temporary folder (0700), read back and deleted.
 - pyttsx3's espeak driver prints "Audio saved to ..." on stdout, which would corrupt `vertraag run --json`.
@@ -80,6 +81,10 @@ def _log_driver_print(*args: object, **_: object) -> None:
     log.debug("pyttsx3: %s", " ".join(map(str, args)))
 
 
+class SilentRender(SpeechUnavailable):
+    """The engine wrote a file without speech for a text with words: an error, never played as silence."""
+
+
 @dataclass
 class _Job:
     text: str
@@ -130,7 +135,11 @@ class EngineWorker:
             try:
                 if engine is None:
                     engine = self._start_engine()
-                sound = self._render_file(engine, job, self._dir / f"{count}.wav")
+                try:
+                    sound = self._render_file(engine, job, self._dir / f"{count}.wav")
+                except SilentRender:  # once more: a fresh engine's first run is unreliable (field notes)
+                    log.info("pyttsx3 gave silence for %r; rendering it once more", job.text)
+                    sound = self._render_file(engine, job, self._dir / f"{count}-again.wav")
                 job.result.set_result(sound)
             except Exception as exc:  # any failure inside pyttsx3/espeak is "no speech", never a crash
                 log.warning("pyttsx3 failed on %r: %r", job.text, exc)
@@ -175,7 +184,7 @@ class EngineWorker:
         finally:
             path.unlink(missing_ok=True)
         if len(sound.samples) == 0 or float(abs(sound.samples).max()) < SILENT_PEAK:
-            raise SpeechUnavailable(f"pyttsx3 gaf stilte terug voor '{job.text}'.")
+            raise SilentRender(f"pyttsx3 gaf stilte terug voor '{job.text}'.")
         return sound
 
 
