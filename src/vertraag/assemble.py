@@ -164,3 +164,18 @@ def _voice_folder(settings: Settings) -> VoiceFolder | None:
     from vertraag.speak.voice_folder import VoiceFolder
 
     return VoiceFolder(Path(settings.voice.folder))
+
+
+def who_speaks(config: Path | None = None) -> str:
+    """One Dutch line for `vertraag devices` and `model list`: which voice will speak with these settings
+    (judged without loading an engine; a broken settings file is judged as the defaults)."""
+    from vertraag import known
+    from vertraag.config import load_settings
+    from vertraag.speak.tts.choose import describe
+
+    try:
+        voice = load_settings(config, names=known.names()).voice
+    except UserError as exc:
+        log.info("who speaks, judged on the default settings: %s", exc.message)
+        voice = Settings().voice
+    return describe(voice.tts, piper_voice=voice.piper_voice, folder=voice.folder)

@@ -40,9 +40,6 @@ def devices_command(args: argparse.Namespace) -> int:
 
 def _who_speaks() -> str:
     """Which voice will speak with the current settings (judged without loading an engine)."""
-    from vertraag import known
-    from vertraag.config import load_settings
-    from vertraag.speak.tts.choose import describe
+    from vertraag.assemble import who_speaks
 
-    voice = load_settings(None, names=known.names()).voice
-    return describe(voice.tts, piper_voice=voice.piper_voice, folder=voice.folder)
+    return who_speaks()

@@ -102,12 +102,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _who_speaks(args: argparse.Namespace) -> str:
-    from vertraag import known
-    from vertraag.config import load_settings
-    from vertraag.speak.tts.choose import describe
+    from vertraag.assemble import who_speaks
 
-    voice = load_settings(getattr(args, "config", None), names=known.names()).voice
-    return describe(voice.tts, piper_voice=voice.piper_voice, folder=voice.folder)
+    return who_speaks(getattr(args, "config", None))
 
 
 # ---- download and install --------------------------------------------------------------------------
