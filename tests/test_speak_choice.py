@@ -126,3 +126,18 @@ def test_describe_says_which_voice_will_speak(models: Path) -> None:
     assert describe(AUTO) == f"Stem: Piper ({DUTCH_NAME}, nl_BE)"
     assert describe(PYTTSX3).startswith("Stem: pyttsx3")
     assert "opgenomen zinnen uit /stem" in describe(AUTO, folder="/stem")
+
+
+def test_an_unknown_engine_in_the_settings_is_one_clear_line(tmp_path: Path) -> None:
+    from vertraag import known
+    from vertraag.config import load_settings
+    from vertraag.errors import UserError
+
+    path = tmp_path / "config.toml"
+    path.write_text('[voice]\ntts = "hard"\n', encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_settings(path, names=known.names())
+    assert "tts" in caught.value.message and '"piper"' in caught.value.message
+    path.write_text('[voice]\ntts = "piper"\npiper_voice = "nl_NL-mls-medium"\n', encoding="utf-8")
+    voice = load_settings(path, names=known.names()).voice
+    assert (voice.tts, voice.piper_voice) == (PIPER, "nl_NL-mls-medium")
