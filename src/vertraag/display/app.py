@@ -261,7 +261,9 @@ class VertraagApp(App[ScreenModel]):
                 break
             if event is None:
                 self._done = True
-                self.set_timer(self._close_after_s, lambda: self.exit(self.model))
+                # Stopped from outside (systemd, kill): close now, the stop must finish within seconds.
+                outside = getattr(self.session, "ended_from_outside", False)
+                self.set_timer(0.0 if outside else self._close_after_s, lambda: self.exit(self.model))
                 break
             lost = self.model.mic_lost
             self.model.apply(event, self._clock())

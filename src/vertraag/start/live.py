@@ -28,6 +28,7 @@ from vertraag.detect.words import WordDetector
 from vertraag.errors import UserError
 from vertraag.events import Event
 from vertraag.loudness import MIN_DBFS, frame_dbfs
+from vertraag.phrases import message
 from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import Recognizer
 from vertraag.report.session import SessionReport
@@ -44,9 +45,11 @@ log = logging.getLogger(__name__)
 
 LEVEL = "level"  # display only (not in `run --json`): `level_db`, `calm_db`, `threshold_db` (None = unknown)
 ERROR = "error"  # the session could not go on: `message`, one clear sentence
+NOTICE = "notice"  # something the user should know while the session goes on (a file not saved): `message`
 LEVEL_EVERY_S = 0.1  # the meter moves ten times a second: smooth to the eye, cheap for the queue
 REPORT_LEVEL_EVERY_S = 1.0  # the session report's loudness over time (the pipeline's `level` events)
 STOP = "stop"
+END = "end"  # a stop from outside (SIGTERM, SIGINT): end now, the closing words shown, not said
 
 
 @dataclass(frozen=True)
@@ -78,15 +81,19 @@ class LiveSession:
     _commands: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue)
     _runner: SessionRunner | None = None
     _pipeline: Pipeline | None = None
+    _report: SessionReport | None = None
     _base: int | None = None  # the first sample of the session (after the calibration)
     _now: float = 0.0  # audio time of the session (0 = the protocol's start)
     _stopping: bool = False
+    ended_from_outside: bool = False  # END was sent: the display closes at once
 
     # ---------------------------------------------------------------- from the display (any thread)
 
     def send(self, command: str) -> None:
         """A key or button: next | pause | resume | repeat | timeout | stop. Handled at the next frame."""
-        if command == STOP:
+        if command == END:
+            self.ended_from_outside = True
+        if command in (STOP, END):
             self._stopping = True
         elif self._runner is None:
             return  # during the calibration only q counts: a stray key must not skip the welcome later
@@ -136,10 +143,13 @@ class LiveSession:
         profile = self.profile_for(choice.name_a, choice.name_b) if choice.reuse_profile else None
         if profile is None:
             profile = self._calibrate(frames, choice)
-            save_profile(profile, self.profiles)
+            self._save_profile(profile)
         elif profile.pause_word != choice.pause_word:  # chosen anew at the start: kept for next time
-            save_profile(dataclasses.replace(profile, pause_word=choice.pause_word), self.profiles)
+            self._save_profile(dataclasses.replace(profile, pause_word=choice.pause_word))
         report = SessionReport.begin(None, live=True, transcript=False) if self.report else None
+        if report is not None:
+            report.notify = self._notice
+        self._report = report
         pipeline = Pipeline(
             settings,
             recognizer=self.recognizer,
@@ -164,13 +174,21 @@ class LiveSession:
         self._runner = runner
         try:
             for event in runner.run(self._session_frames(frames)):
-                if report is not None:
-                    report.collector.add(event)
-                if event.type not in (ev.PARTIAL, ev.LEVEL):  # the report's loudness is not the meter's
-                    self._emit(event)
+                self._pass(event)
         finally:
             if report is not None and pipeline.summary.speech_seconds > 0.0:
                 self.report_lines += report.save(until=self._now)
+
+    def _save_profile(self, profile: Profile) -> None:
+        """A profile that cannot be written (a full disk) is said in one line; the session goes on."""
+        try:
+            save_profile(profile, self.profiles)
+        except OSError as exc:
+            log.warning("the profile was not saved: %s", exc)
+            self._notice(message("profile_not_saved", reden=exc.strerror or str(exc)))
+
+    def _notice(self, text: str) -> None:
+        self._emit(Event(NOTICE, self._now, {"message": text}))
 
     def _calibrate(self, frames: Iterator[Frame], choice: Choice) -> Profile:
         calibration = Calibration(
@@ -221,8 +239,16 @@ class LiveSession:
                 name = self._commands.get_nowait()
             except queue.Empty:
                 return
-            for event in runner.command(name, self._now):
-                self._emit(event)
+            ended = runner.end_now(self._now) if name == END else runner.command(name, self._now)
+            for event in ended:
+                self._pass(event)
+
+    def _pass(self, event: Event) -> None:
+        """A session event: into the report, and to the display (the report's loudness is not the meter's)."""
+        if self._report is not None:
+            self._report.collector.add(event)
+        if event.type not in (ev.PARTIAL, ev.LEVEL):
+            self._emit(event)
 
     def _emit(self, event: Event) -> None:
         self.events.put(event)
