@@ -25,7 +25,15 @@ from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.errors import UserError
 from vertraag.report.closing import closing_words
 from vertraag.report.collect import ReportCollector
-from vertraag.report.store import PARTIAL, ensure_dir, free_id, new_id, open_private, reports_dir
+from vertraag.report.store import (
+    PARTIAL,
+    ensure_dir,
+    free_id,
+    new_id,
+    open_private,
+    reports_dir,
+    write_reason,
+)
 from vertraag.report.text import words
 
 log = logging.getLogger(__name__)
@@ -84,8 +92,9 @@ class SessionReport:
                 try:
                     self._sink.write(frame.samples)
                 except (OSError, RuntimeError) as exc:  # soundfile's LibsndfileError is a RuntimeError
+                    why = write_reason(exc, self.folder)  # before the part is removed and frees the disk
                     self.discard_recording()
-                    self._tell(words("screen", "not_recorded", reden=str(exc)))
+                    self._tell(words("screen", "not_recorded", reden=why))
             yield frame
 
     def _open_recording(self) -> None:
@@ -121,10 +130,11 @@ class SessionReport:
             try:
                 sink.close()
             except (OSError, RuntimeError) as exc:
+                why = write_reason(exc, self.folder)
                 if self.recording is not None:
                     self._partial(self.recording).unlink(missing_ok=True)
                 self.recording = None
-                self._tell(words("screen", "not_recorded", reden=str(exc)))
+                self._tell(words("screen", "not_recorded", reden=why))
 
     def discard_recording(self) -> None:
         """Remove the recording (a run that failed, or a recording that could not be written)."""
@@ -139,9 +149,10 @@ class SessionReport:
         self.recording = None
 
     def _tell(self, line: str) -> None:
-        log.warning("%s", line)
         if self.notify is not None:
             self.notify(line)
+        else:
+            log.warning("%s", line)
 
     def _write(self, report: dict[str, Any]) -> str | None:
         """Save `report` (the first time under a free id); None and the reason kept when it cannot be."""
@@ -188,6 +199,6 @@ class SessionReport:
             os.replace(self._partial(self.recording), final)
         except OSError as exc:
             self._partial(self.recording).unlink(missing_ok=True)
-            return [words("screen", "not_recorded", reden=exc.strerror or str(exc))]
+            return [words("screen", "not_recorded", reden=write_reason(exc, self.folder))]
         self.recording = final
         return [words("screen", "recorded", pad=final)]

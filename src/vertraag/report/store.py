@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,8 +82,30 @@ def free_id(folder: Path, wanted: str) -> str:
     return candidate
 
 
+# Why a write failed, in the user's words, for the errors a user can do something about.
+WRITE_REASONS = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijf is vol (quotum)",
+    errno.EACCES: "geen toestemming",
+    errno.EROFS: "de schijf is alleen-lezen",
+}
+FULL_BYTES = 64 * 1024  # less free than this: a write that failed without saying why failed for lack of room
+
+
+def write_reason(exc: Exception, folder: Path) -> str:
+    """Why writing in `folder` failed; libsndfile says only "System error", so the disk is looked at."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return WRITE_REASONS.get(exc.errno, exc.strerror or str(exc))
+    try:
+        if shutil.disk_usage(folder).free < FULL_BYTES:
+            return WRITE_REASONS[errno.ENOSPC]
+    except OSError:
+        pass
+    return str(exc)
+
+
 def cannot_write(path: Path, exc: OSError) -> UserError:
-    return UserError(f"Kan {path} niet schrijven: {exc.strerror or exc}")
+    return UserError(f"Kan {path} niet schrijven: {write_reason(exc, path.parent)}")
 
 
 def write_temp(path: Path, data: bytes) -> Path:

@@ -32,13 +32,14 @@ from vertraag.phrases import message
 from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import Recognizer
 from vertraag.report.session import SessionReport
+from vertraag.report.store import write_reason
 from vertraag.session.actions import SOURCE_BACK, SOURCE_LOST
 from vertraag.session.prompts import load_prompts
 from vertraag.session.runner import SessionRunner
 from vertraag.session.state import SessionConfig
 from vertraag.session.voice import Voice
 from vertraag.start.calibrate import Calibration, Cancelled
-from vertraag.start.profile import Profile, load_profile, save_profile
+from vertraag.start.profile import Profile, load_profile, profiles_dir, save_profile
 from vertraag.vad import SpeechProbability
 
 log = logging.getLogger(__name__)
@@ -185,7 +186,8 @@ class LiveSession:
             save_profile(profile, self.profiles)
         except OSError as exc:
             log.warning("the profile was not saved: %s", exc)
-            self._notice(message("profile_not_saved", reden=exc.strerror or str(exc)))
+            folder = (self.profiles or profiles_dir()).parent
+            self._notice(message("profile_not_saved", reden=write_reason(exc, folder)))
 
     def _notice(self, text: str) -> None:
         self._emit(Event(NOTICE, self._now, {"message": text}))

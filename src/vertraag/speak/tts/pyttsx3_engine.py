@@ -5,8 +5,9 @@ pyttsx3 has sharp edges (see the field notes), so it is handled like this:
   queued to that thread. libespeak-ng is one engine per process, so a module lock also keeps two renderers
   (e.g. in tests) from driving it at the same time.
 - A warm-up render at start: the first run of a fresh engine is unreliable, and it proves the voice exists.
-- Each text is saved with `save_to_file` into a private temporary folder (0700), read back and deleted; we
-  play it ourselves, so we know exactly when it ends.
+- Each text is saved with `save_to_file` into an anonymous in-memory file (`memfd`, reached through
+  /proc/self/fd), read back and closed; we play it ourselves, so we know exactly when it ends. Nothing is
+  left in /tmp, even when the program is killed (where there is no memfd: a private folder per render).
 - pyttsx3's espeak driver prints "Audio saved to ..." on stdout, which would corrupt `vertraag run --json`.
   That `print` is replaced, in that driver module only, by a debug log line; nothing else is touched.
 - A render that takes longer than `timeout_s` means the engine hangs: `SpeechUnavailable`, then and for
@@ -16,14 +17,16 @@ pyttsx3 has sharp edges (see the field notes), so it is handled like this:
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,7 @@ CLOSE_JOIN_S = 1.0  # close() waits this long for the thread; a hung one is left
 INSTALL_HINT = "installeer espeak-ng met 'sudo apt install espeak-ng'"
 HUNG = "De spraakmotor (pyttsx3) reageert niet meer; vertraag gaat verder zonder gesproken zinnen."
 
+PROC_FDS = Path("/proc/self/fd")  # Linux: a path that opens one of our own file descriptors
 _ENGINE_LOCK = threading.Lock()  # libespeak-ng is one engine per process, whatever the number of renderers
 
 
@@ -63,6 +67,23 @@ def open_pyttsx3() -> Any:
 
 def _log_driver_print(*args: object, **_: object) -> None:
     log.debug("pyttsx3: %s", " ".join(map(str, args)))
+
+
+@contextmanager
+def scratch_wav() -> Iterator[Path]:
+    """A path pyttsx3 can write one render to and we can read it back from; gone afterwards."""
+    if hasattr(os, "memfd_create") and PROC_FDS.is_dir():
+        fd = os.memfd_create("vertraag-tts")
+        try:
+            yield PROC_FDS / str(fd)
+        finally:
+            os.close(fd)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="vertraag-tts-"))  # mkdtemp: readable by this user only
+    try:
+        yield folder / "prompt.wav"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
@@ -91,7 +112,6 @@ class Pyttsx3Renderer:
         self._engine_factory = engine_factory
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._broken: str | None = None
-        self._dir = Path(tempfile.mkdtemp(prefix="vertraag-tts-"))  # mkdtemp: readable by this user only
         self._thread = threading.Thread(target=self._serve, name="vertraag-tts", daemon=True)
         self._thread.start()
         try:
@@ -109,7 +129,6 @@ class Pyttsx3Renderer:
         self._jobs.put(None)
         if self._broken != HUNG:  # a hung thread will not end; do not wait for it
             self._thread.join(timeout=CLOSE_JOIN_S)
-        shutil.rmtree(self._dir, ignore_errors=True)
 
     def _ask(self, text: str, timeout_s: float) -> Sound:
         if self._broken is not None:
@@ -127,14 +146,12 @@ class Pyttsx3Renderer:
 
     def _serve(self) -> None:
         engine: Any = None
-        count = 0
         while (job := self._jobs.get()) is not None:
-            count += 1
             try:
-                with _ENGINE_LOCK:
+                with _ENGINE_LOCK, scratch_wav() as path:
                     if engine is None:
                         engine = self._start_engine()
-                    sound = self._render_file(engine, job.text, self._dir / f"{count}.wav")
+                    sound = self._render_file(engine, job.text, path)
                 job.result.set_result(sound)
             except Exception as exc:  # any failure inside pyttsx3/espeak is "no speech", never a crash
                 log.warning("pyttsx3 failed on %r: %r", job.text, exc)
@@ -170,5 +187,3 @@ class Pyttsx3Renderer:
             return read_wav(path)
         except UserError as exc:
             raise SpeechUnavailable(f"pyttsx3 schreef geen bruikbaar geluid ({exc.message}).") from exc
-        finally:
-            path.unlink(missing_ok=True)
