@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import soundfile as sf
 
 from tests import audio_gen as ag
+from tests.disk import fill, small_disk
 
 pytestmark = pytest.mark.sound
 
@@ -40,15 +42,16 @@ PROFILE = {
 }
 
 
-def private_env(base: dict[str, str], home: Path) -> dict[str, str]:
+def private_env(base: dict[str, str], home: Path, data: Path | None = None) -> dict[str, str]:
     """The card's environment with this test's own data and runtime folders (the lock lives there)."""
     runtime = home / "run"
     runtime.mkdir(mode=0o700, exist_ok=True)
-    profiles = home / "data" / "vertraag" / "profiles"
+    data = data or home / "data"
+    profiles = data / "vertraag" / "profiles"
     profiles.mkdir(parents=True, exist_ok=True)
     (profiles / "anna--bram.json").write_text(json.dumps(PROFILE))
     (home / "config.toml").write_text(CONFIG)
-    return {**base, "XDG_DATA_HOME": str(home / "data"), "XDG_RUNTIME_DIR": str(runtime)}
+    return {**base, "XDG_DATA_HOME": str(data), "XDG_RUNTIME_DIR": str(runtime)}
 
 
 class Start:
@@ -146,8 +149,8 @@ def test_a_signal_from_outside_ends_a_live_session_within_seconds_with_its_repor
         session.kill()
     assert took < STOP_WITHIN_S, f"{took:.1f} s; stderr: {err}"
     assert code == 0 and "Traceback" not in err, err
-    end = session.events[-1]
-    assert end["type"] == "session_end" and end["reason"] == "stopped", session.events[-3:]
+    ends = [e for e in session.events if e["type"] == "session_end"]
+    assert [e["reason"] for e in ends] == ["stopped"], session.events[-3:]
     closing = [e for e in session.events if e["type"] == "prompt" and e["id"] == "samenvatting"]
     assert len(closing) == 1 and "Het verslag staat klaar" in closing[0]["text"]  # shown, and it was saved
     phases = [e["phase"] for e in session.events if e["type"] == "phase"]
@@ -156,6 +159,61 @@ def test_a_signal_from_outside_ends_a_live_session_within_seconds_with_its_repor
     assert report["end_reason"] == "stopped" and report["closing"] == closing[0]["text"]
     assert report["speech_s"] > 0
     assert "Het verslag staat in" in err
+
+
+def test_a_full_disk_is_one_line_each_and_the_conversation_goes_on(
+    tmp_path: Path, card_env: dict[str, str]
+) -> None:
+    with small_disk(tmp_path / "vol") as disk:
+        env = private_env(card_env, tmp_path, data=disk)
+        # A new pause word is kept in the couple's profile at the start: on a full disk it cannot be.
+        (tmp_path / "config.toml").write_text(CONFIG + 'pause_word = "even stil"\n')
+        fill(disk)
+        session = _talking(env, tmp_path, "--protocol", "vrij")
+        try:
+            took, code, err = session.stop_with(signal.SIGTERM)
+        finally:
+            session.kill()
+        left = sorted(p.name for p in disk.rglob("*") if p.is_file())
+    assert code == 0 and "Traceback" not in err, err
+    notices = [e for e in session.events if e["type"] == "notice"]
+    assert len(notices) == 1 and "kalibratie kon niet bewaard" in notices[0]["message"], notices
+    assert "de schijf is vol" in notices[0]["message"]
+    # ... and the conversation went on: it heard speech after that line, and ended when asked.
+    assert any(e["type"] == "speech_end" and e["t"] >= notices[0]["t"] for e in session.events)
+    closing = next(e for e in session.events if e["type"] == "prompt" and e["id"] == "samenvatting")
+    assert "Het verslag staat klaar" not in closing["text"]  # it was not saved: the words do not promise it
+    assert "Het verslag is niet bewaard" in err and "de schijf is vol" in err
+    assert took < STOP_WITHIN_S
+    assert left == ["anna--bram.json", "vol"], left  # nothing partial: no report, no temporary file
+
+
+def test_a_live_run_with_record_stopped_by_sigterm_keeps_its_report_and_the_whole_recording(
+    tmp_path: Path, card_env: dict[str, str]
+) -> None:
+    env = private_env(card_env, tmp_path)
+    folder = tmp_path / "verslagen"
+    sentence = ag.write_wav(tmp_path / "zin.wav", ag.at_level(ag.espeak_nl(SENTENCE), ag.CALM_SPEECH_DBFS))
+    run = subprocess.Popen(
+        [sys.executable, "-m", "vertraag", "run", "--json", "--engine", "none", "--protocol", "vrij",
+         "--record", "--report-dir", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        time.sleep(2.0)  # the microphone is open
+        _play(env, sentence)
+        time.sleep(1.0)
+        run.send_signal(signal.SIGTERM)
+        code = run.wait(timeout=WAIT_S)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    _, err = run.communicate()
+    assert code == 130 and "Traceback" not in err, err
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 3 and {Path(n).suffix for n in names} == {".json", ".html", ".wav"}, names
+    wav = next(folder.glob("*.wav"))
+    assert sf.info(str(wav)).duration > 3.0  # a complete header: the whole recording, not "0 s"
 
 
 def test_a_second_live_session_is_refused_while_a_recording_may_run_beside_it(
