@@ -10,7 +10,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 # Event types. Later steps (the session, prompts) add their own types to this same stream.
 SPEECH_START = "speech_start"  # voice activity began
@@ -32,6 +32,38 @@ SESSION_END = "session_end"  # the conversation is over; `reason`
 CALIBRATION = "calibration"
 
 TIME_DECIMALS = 3  # millisecond resolution is plenty for a conversation
+
+
+# The fields of the events the session reads: producers build them and the session's door reads them through
+# these types, so that renaming a field fails the type check, not a session.
+class UtteranceFields(TypedDict):
+    text: str
+    start: float
+    end: float
+    words: list[dict[str, Any]]
+
+
+class FindingFields(TypedDict):
+    category: str  # detect/category.py
+    rule: str
+    match: str  # the words that matched
+    reframe: str  # the invitation to say it as an I-message ("" = none)
+    text: str
+    utterance_start: float
+    utterance_end: float
+
+
+class RaisedVoiceFields(TypedDict):
+    rise_db: float
+    onset: float  # audio time the voice began to rise
+    baseline_db: float
+    level_db: float
+
+
+class SpeechRateFields(TypedDict):
+    rate_wps: float
+    calm_wps: float
+    onset: float  # audio time the fast speech began
 
 
 @dataclass(frozen=True)

@@ -140,15 +140,15 @@ class Pipeline:
             Event(
                 ev.FINDING,
                 utterance.end,
-                {
-                    "category": finding.category,
-                    "rule": finding.rule,
-                    "match": finding.match,
-                    "reframe": finding.reframe,
-                    "text": utterance.text,
-                    "utterance_start": utterance.start,
-                    "utterance_end": utterance.end,
-                },
+                ev.FindingFields(
+                    category=finding.category,
+                    rule=finding.rule,
+                    match=finding.match,
+                    reframe=finding.reframe,
+                    text=utterance.text,
+                    utterance_start=utterance.start,
+                    utterance_end=utterance.end,
+                ),
             )
             for finding in self._words.find(utterance.text)
         ]
@@ -158,12 +158,12 @@ def utterance_event(utterance: Utterance) -> Event:
     return Event(
         ev.UTTERANCE,
         utterance.end,
-        {
-            "text": utterance.text,
-            "start": utterance.start,
-            "end": utterance.end,
-            "words": [word.to_dict() for word in utterance.words],
-        },
+        ev.UtteranceFields(
+            text=utterance.text,
+            start=utterance.start,
+            end=utterance.end,
+            words=[word.to_dict() for word in utterance.words],
+        ),
     )
 
 

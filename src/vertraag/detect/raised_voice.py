@@ -20,7 +20,7 @@ import statistics
 
 from vertraag.audio.frames import FRAME_SECONDS
 from vertraag.config import RaisedVoiceSettings
-from vertraag.events import BASELINE, RAISED_VOICE, Event
+from vertraag.events import BASELINE, RAISED_VOICE, Event, RaisedVoiceFields
 from vertraag.loudness import SMOOTHING_WINDOW_MS
 
 log = logging.getLogger(__name__)
@@ -134,12 +134,12 @@ class RaisedVoiceDetector:
         event = Event(
             RAISED_VOICE,
             t,
-            {
-                "rise_db": round(level_db - self._baseline, RISE_DECIMALS),
-                "onset": self._onset,
-                "baseline_db": round(self._baseline, LEVEL_DECIMALS),
-                "level_db": round(level_db, LEVEL_DECIMALS),
-            },
+            RaisedVoiceFields(
+                rise_db=round(level_db - self._baseline, RISE_DECIMALS),
+                onset=self._onset,
+                baseline_db=round(self._baseline, LEVEL_DECIMALS),
+                level_db=round(level_db, LEVEL_DECIMALS),
+            ),
         )
         rise = level_db - self._baseline
         log.info("raised voice at %.2f s: %+.1f dB since %.2f s", t, rise, self._onset)

@@ -13,7 +13,7 @@ import logging
 import statistics
 
 from vertraag.config import SpeechRateSettings
-from vertraag.events import SPEECH_RATE, Event
+from vertraag.events import SPEECH_RATE, Event, SpeechRateFields
 from vertraag.recognize.base import Utterance
 
 log = logging.getLogger(__name__)
@@ -73,11 +73,11 @@ class SpeechRateDetector:
         event = Event(
             SPEECH_RATE,
             utterance.end,
-            {
-                "rate_wps": round(statistics.median(self._fast), RATE_DECIMALS),
-                "calm_wps": round(self._calm, RATE_DECIMALS),
-                "onset": self._onset,
-            },
+            SpeechRateFields(
+                rate_wps=round(statistics.median(self._fast), RATE_DECIMALS),
+                calm_wps=round(self._calm, RATE_DECIMALS),
+                onset=self._onset,
+            ),
         )
         self._fast, self._fast_s, self._onset = [], 0.0, None
         self._quiet_until = utterance.end + self._settings.cooldown_s

@@ -9,8 +9,11 @@ breath guide) are played back to back as one block, and one `prompt_done` follow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypedDict
 
-from vertraag.session.protocol import Breath
+from vertraag.session.policy import Reason
+from vertraag.session.protocol import Breath, PhaseKind
 
 # Events into the engine besides the pipeline's (speech_start, utterance, finding, raised_voice ...).
 TICK = "tick"  # time passed (one per frame); no fields
@@ -20,13 +23,32 @@ SOURCE_LOST = "source_lost"  # the microphone is gone: the session holds (timer,
 SOURCE_BACK = "source_back"  # the microphone is back: the session goes on where it was
 
 
+class CommandFields(TypedDict):
+    command: str  # session/commands.py: next | pause | resume | repeat | stop | timeout
+
+
+class Cue(StrEnum):
+    """Why vertraag says something that is not an intervention (Say.reason)."""
+
+    PROTOCOL = "protocol"  # a phase's own prompt
+    REPLY = "command"  # a reply to a command
+
+
+class Ending(StrEnum):
+    """Why the session ended (End.reason), besides an intervention that ends it (safety)."""
+
+    DONE = "done"
+    STOPPED = "stopped"
+    END_OF_INPUT = "end_of_input"
+
+
 @dataclass(frozen=True)
 class Say:
     prompt: str  # prompt id (prompts.toml)
     variant: int  # 0-based variant number
     text: str  # shown
     say: str  # spoken
-    reason: str  # a finding category, raised_voice, speech_rate, escalation, i_message, protocol or command
+    reason: Reason | Cue  # the intervention's reason, or a phase prompt or a reply
     trigger_t: float  # audio time of what caused it (for a phase prompt: the moment the phase began)
 
 
@@ -55,7 +77,7 @@ class Timer:
 class PhaseChange:
     protocol: str
     phase: str
-    kind: str
+    kind: PhaseKind
     speaker: str | None  # names, as spoken
     listener: str | None
     talker: str | None  # partner key ("a" | "b") whose voice is expected, None = either or nobody
@@ -64,8 +86,7 @@ class PhaseChange:
 
 @dataclass(frozen=True)
 class End:
-    reason: str  # done | stopped | safety | end_of_input
+    reason: Ending | Reason
 
 
 Action = Say | Chime | Breathe | Hush | Timer | PhaseChange | End
-VOICE_ACTIONS = (Say, Chime, Breathe)

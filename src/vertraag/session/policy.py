@@ -10,32 +10,46 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from vertraag.detect.category import NUDGED, Category
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 from vertraag.session import checked as c
 from vertraag.session.prompts import load_prompts
 from vertraag.session.protocol import Breath
 
 INTERVENTIONS_FILE = "interventions.toml"
-RAISED_VOICE = "raised_voice"
-SPEECH_RATE = "speech_rate"
-ESCALATION = "escalation"
-SAFETY = "safety"
-THREAT = "threat"
-I_MESSAGE = "i_message"
-WORD_REASONS = ("absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command")
-REASONS = (*WORD_REASONS, SAFETY, I_MESSAGE, RAISED_VOICE, SPEECH_RATE, ESCALATION)
-AT_PAUSE, AT_ONCE = "pause", "now"
+
+
+class Signal(StrEnum):
+    """Reasons to step in that are not words: what the loudness and rate detectors notice, and escalation."""
+
+    RAISED_VOICE = "raised_voice"
+    SPEECH_RATE = "speech_rate"
+    ESCALATION = "escalation"  # repeated raised voices or threats: a time-out is proposed
+
+
+class When(StrEnum):
+    PAUSE = "pause"  # at the next pause in speech
+    NOW = "now"  # at once
+
+
+Reason = Category | Signal  # one entry of interventions.toml each
+RAISED_VOICE, SPEECH_RATE, ESCALATION = Signal.RAISED_VOICE, Signal.SPEECH_RATE, Signal.ESCALATION
+SAFETY, THREAT, I_MESSAGE = Category.SAFETY, Category.THREAT, Category.I_MESSAGE
+WORD_REASONS = NUDGED
+REASONS: tuple[Reason, ...] = (*WORD_REASONS, SAFETY, I_MESSAGE, *Signal)
+AT_PAUSE, AT_ONCE = When.PAUSE, When.NOW
 KEYS = ("prompts", "when", "priority", "pause_timer", "breath", "escalates", "ends_session", "bypass_gap")
 
 
 @dataclass(frozen=True)
 class Intervention:
-    reason: str
+    reason: Reason
     prompts: tuple[str, ...]  # gentle first, then firmer
-    when: str  # AT_PAUSE | AT_ONCE
+    when: When
     priority: int
     pause_timer: bool = False
     breath: Breath | None = None
@@ -51,12 +65,12 @@ class Intervention:
 @cache
 def load_policy(
     language: str = DEFAULT_LANGUAGE, directory: Path | None = None
-) -> Mapping[str, Intervention]:
+) -> Mapping[Reason, Intervention]:
     folder = directory if directory is not None else language_dir(language)
     data, where = c.read(folder / INTERVENTIONS_FILE)
     prompts = load_prompts(language, directory)
     c.only_keys(data, REASONS, where)
-    policy: dict[str, Intervention] = {}
+    policy: dict[Reason, Intervention] = {}
     for reason in REASONS:
         if reason not in data:
             raise where.refuse(f"de reden '{reason}' ontbreekt: geef [{reason}] een prompt")
@@ -68,7 +82,7 @@ def load_policy(
         policy[reason] = Intervention(
             reason=reason,
             prompts=ids,
-            when=c.choice(table, "when", entry, (AT_PAUSE, AT_ONCE), default=AT_PAUSE),
+            when=When(c.choice(table, "when", entry, tuple(When), default=When.PAUSE)),
             priority=int(c.number(table, "priority", entry)),
             pause_timer=c.flag(table, "pause_timer", entry),
             breath=_breath(table, entry) if "breath" in table else None,

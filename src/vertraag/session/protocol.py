@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,8 @@ from vertraag.session.prompts import Prompts, load_prompts
 
 PROTOCOL_DIR = "protocols"
 SECTIONS = ("opening", "turn", "closing")
-KINDS = ("guide", "breathing", "talk", "wait")
 TALKERS = ("speaker", "listener", "first", "second", "both", "none")
 TURN_ONLY_TALKERS = ("speaker", "listener")
-ENDINGS = ("time", "next")
 CHIMES = ("soft", "start", "end", "callback")
 # [protocol] settings a phase may take its length from, and the unit each is written in.
 SECONDS_PER_UNIT = {"turn_seconds": 1.0, "mirror_seconds": 1.0, "timeout_minutes": 60.0}
@@ -35,6 +34,24 @@ PHASE_KEYS = (
 )  # fmt: skip
 TOP_KEYS = ("title", "summary", "rounds", *SECTIONS)
 PARTNER_A, PARTNER_B = "a", "b"
+
+
+class PhaseKind(StrEnum):
+    GUIDE = "guide"  # vertraag speaks (a prompt); the phase ends when it has been said
+    BREATHING = "breathing"  # a guided breath; ends when it has been said
+    TALK = "talk"  # the couple talks; interventions belong here
+    WAIT = "wait"  # silence for a while (the time-out's break)
+
+
+class PhaseEnds(StrEnum):
+    TIME = "time"  # at the end of its time, at the next pause in speech
+    NEXT = "next"  # on "volgende"; when time is up, a reminder first
+
+
+KINDS = tuple(PhaseKind)
+ENDINGS = tuple(PhaseEnds)
+SPOKEN_KINDS = (PhaseKind.GUIDE, PhaseKind.BREATHING)  # phases that are vertraag speaking
+TIMED_KINDS = (PhaseKind.TALK, PhaseKind.WAIT)
 
 
 @dataclass(frozen=True)
@@ -53,14 +70,14 @@ class PhaseSpec:
     """One phase as written in the protocol file."""
 
     id: str
-    kind: str
+    kind: PhaseKind
     prompt: str | None = None
     talker: str = "both"
     seconds: float = 0.0
     setting: str | None = None
     min_seconds: float = 0.0
     optional: str | None = None
-    ends: str = "time"
+    ends: PhaseEnds = PhaseEnds.TIME
     reminder: str | None = None
     chime_end: str | None = None
     breath: Breath | None = None
@@ -83,7 +100,7 @@ class Phase:
 
     @property
     def timed(self) -> bool:
-        return self.spec.kind in ("talk", "wait") and self.seconds > 0
+        return self.spec.kind in TIMED_KINDS and self.seconds > 0
 
 
 @dataclass(frozen=True)
@@ -167,21 +184,21 @@ def parse_protocol(name: str, path: Path, prompts: Prompts) -> Protocol:
 
 def _spec(data: Mapping[str, Any], where: c.Where, section: str, prompts: Prompts) -> PhaseSpec:
     c.only_keys(data, PHASE_KEYS, where)
-    kind = c.choice(data, "kind", where, KINDS, default="")
+    kind = PhaseKind(c.choice(data, "kind", where, KINDS, default=""))
     talkers = TALKERS if section == "turn" else tuple(t for t in TALKERS if t not in TURN_ONLY_TALKERS)
     spec = PhaseSpec(
         id=c.text(data, "id", where),
         kind=kind,
         prompt=c.optional_text(data, "prompt", where),
-        talker=c.choice(data, "talker", where, talkers, default="none" if kind == "wait" else "both"),
+        talker=c.choice(data, "talker", where, talkers, default="none" if kind == PhaseKind.WAIT else "both"),
         seconds=c.number(data, "seconds", where, default=0),
         setting=_optional_choice(data, "setting", where, tuple(SECONDS_PER_UNIT)),
         min_seconds=c.number(data, "min_seconds", where, default=0),
         optional=_optional_choice(data, "optional", where, OPTIONAL_SETTINGS),
-        ends=c.choice(data, "ends", where, ENDINGS, default="time"),
+        ends=PhaseEnds(c.choice(data, "ends", where, ENDINGS, default=PhaseEnds.TIME)),
         reminder=c.optional_text(data, "reminder", where),
         chime_end=_optional_choice(data, "chime_end", where, CHIMES),
-        breath=_breath(data, where) if kind == "breathing" else None,
+        breath=_breath(data, where) if kind == PhaseKind.BREATHING else None,
     )
     _check_spec(spec, where, prompts)
     return spec
@@ -203,13 +220,13 @@ def _breath(data: Mapping[str, Any], where: c.Where) -> Breath:
 
 
 def _check_spec(spec: PhaseSpec, where: c.Where, prompts: Prompts) -> None:
-    if spec.kind in ("guide", "breathing") and spec.prompt is None:
+    if spec.kind in SPOKEN_KINDS and spec.prompt is None:
         raise where.refuse(f"een fase van soort '{spec.kind}' heeft een prompt nodig", "prompt")
-    if spec.kind == "wait" and spec.seconds <= 0:
+    if spec.kind == PhaseKind.WAIT and spec.seconds <= 0:
         raise where.refuse("een wachtfase heeft een duur nodig", "seconds")
     if spec.seconds and spec.seconds < spec.min_seconds:
         raise where.refuse(f"korter dan min_seconds ({spec.min_seconds:g})", "seconds")
-    if spec.ends == "next" and (spec.reminder is None or spec.seconds <= 0):
+    if spec.ends == PhaseEnds.NEXT and (spec.reminder is None or spec.seconds <= 0):
         raise where.refuse("ends = 'next' heeft een reminder en een duur nodig", "ends")
     for key in ("prompt", "reminder"):
         value = getattr(spec, key)

@@ -23,11 +23,13 @@ from vertraag.config import Settings
 from vertraag.events import Event
 from vertraag.pipeline import Pipeline
 from vertraag.session.actions import (
+    COMMAND,
     PROMPT_DONE,
     TICK,
     Action,
     Breathe,
     Chime,
+    CommandFields,
     End,
     Hush,
     PhaseChange,
@@ -110,7 +112,7 @@ class SessionRunner:
 
     def command(self, name: str, now: float) -> Iterator[Event]:
         """A command from outside the audio (a key): handled at audio time `now`."""
-        yield from self._feed(Event("command", now, {"command": name}), now)
+        yield from self._feed(Event(COMMAND, now, CommandFields(command=name)), now)
 
     def end_now(self, now: float) -> Iterator[Event]:
         """A stop from outside (a signal): the session ends at `now`, without the closing phase and with the

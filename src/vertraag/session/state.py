@@ -9,25 +9,33 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from vertraag.config import ProtocolSettings, SessionSettings
 from vertraag.session.commands import CommandWords, load_commands
-from vertraag.session.policy import Intervention, load_policy
+from vertraag.session.policy import Intervention, Reason, load_policy
 from vertraag.session.prompts import Prompts, load_prompts
-from vertraag.session.protocol import PARTNER_A, PARTNER_B, Phase, Protocol, load_protocol
+from vertraag.session.protocol import PARTNER_A, PARTNER_B, Phase, PhaseKind, Protocol, load_protocol
 
 TIMEOUT_PROTOCOL = "time-out"
 SECONDS_PER_MINUTE = 60.0
 
-# What vertraag's voice is doing (State.voice).
-VOICE_PHASE = "phase"  # the phase's own prompt or chime
-VOICE_INTERVENTION = "intervention"
-VOICE_PROPOSAL = "proposal"  # the time-out proposal; the wait for an objection starts when it is done
-VOICE_REPLY = "reply"  # a reply to a command
 
-HOLD_VOICE = "voice"  # the timer waits while vertraag speaks
-HOLD_USER = "user"  # the couple paused
-HOLD_SOURCE = "source"  # the microphone is gone; nothing is decided until it is back
+class Saying(StrEnum):
+    """What vertraag is saying now (State.saying)."""
+
+    PHASE = "phase"  # the phase's own prompt or chime
+    INTERVENTION = "intervention"
+    PROPOSAL = "proposal"  # the time-out proposal; the wait for an objection starts when it is done
+    REPLY = "reply"  # a reply to a command
+
+
+class Hold(StrEnum):
+    """Why the phase timer waits (State.holds)."""
+
+    SAYING = "saying"  # vertraag speaks
+    USER = "user"  # the couple paused
+    SOURCE = "source"  # the microphone is gone; nothing is decided until it is back
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class SessionConfig:
     protocol: Protocol
     plan: tuple[Phase, ...]
     timeout_plan: tuple[Phase, ...]
-    policy: Mapping[str, Intervention]
+    policy: Mapping[Reason, Intervention]
     prompts: Prompts
     commands: CommandWords
     settings: SessionSettings
@@ -51,7 +59,7 @@ class SessionConfig:
         chosen = load_protocol(protocol.name or default_protocol)
         timeout = load_protocol(TIMEOUT_PROTOCOL)
         timeout_plan = timeout.plan(protocol)
-        waits = [p.seconds for p in timeout_plan if p.spec.kind == "wait"]
+        waits = [p.seconds for p in timeout_plan if p.spec.kind == PhaseKind.WAIT]
         return cls(
             protocol=chosen,
             plan=chosen.plan(protocol),
@@ -70,7 +78,7 @@ class SessionConfig:
 class Pending:
     """An intervention waiting for its moment (a pause in speech, the end of the gap)."""
 
-    reason: str
+    reason: Reason
     trigger_t: float
     priority: int
     word: str = ""
@@ -86,12 +94,12 @@ class State:
     resume_index: int = 0  # where the conversation goes on after an inserted time-out
     now: float = 0.0
     remaining_s: float = 0.0  # time left in a timed phase
-    holds: frozenset[str] = frozenset()  # why the timer waits (HOLD_VOICE, HOLD_USER)
+    holds: frozenset[Hold] = frozenset()  # why the timer waits
     time_up_at: float | None = None  # when the phase's time ran out (it ends at the next pause)
     reminded: bool = False  # an `ends = "next"` phase gave its reminder
     speaking: bool = False
     silent_since: float = 0.0  # audio time of the end of the last speech
-    voice: str | None = None  # what vertraag is saying now (VOICE_*), None = quiet
+    saying: Saying | None = None  # what vertraag is saying now, None = quiet
     pending: Pending | None = None
     last_intervention_t: float = -math.inf
     recent: tuple[tuple[float, str], ...] = ()  # (time, first prompt of its ladder) of nudges: gentle -> firm

@@ -1,11 +1,16 @@
-"""The words that fill a prompt's placeholders: names, the word heard, the reframe, minutes."""
+"""What vertraag says: a prompt's next variant, and the words that fill its placeholders (names, the word
+heard, the reframe, minutes)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
+from vertraag.session.actions import Cue, Say
+
 if TYPE_CHECKING:
-    from vertraag.session.state import State
+    from vertraag.session.policy import Reason
+    from vertraag.session.state import Pending, State
 
 SECONDS_PER_MINUTE = 60.0
 # Spoken lengths: "ongeveer anderhalve minuut" reads better than "1,5".
@@ -46,8 +51,6 @@ def params_for(state: State, *, word: str = "", reframe: str = "") -> dict[str, 
 def foreseeable_prompts(state: State) -> list[tuple[str, int, str]]:
     """(prompt id, variant from 1, spoken text) of every phase prompt this session can say, for rendering
     ahead (interventions that name a word are rendered when they come: about 40 ms)."""
-    import dataclasses
-
     config = state.config
     found: dict[tuple[str, int, str], None] = {}
     for plan in (config.plan, config.timeout_plan):
@@ -60,3 +63,20 @@ def foreseeable_prompts(state: State) -> list[tuple[str, int, str]]:
                     said = config.prompts.render(prompt_id, variant, params_for(at_phase)).say
                     found[(prompt_id, variant + 1, said)] = None
     return list(found)
+
+
+def say_prompt(
+    state: State, prompt_id: str, reason: Reason | Cue, trigger_t: float, pending: Pending | None = None
+) -> tuple[State, Say]:
+    config = state.config
+    last = state.last_variant(prompt_id)
+    variant = 0 if last is None else (last + 1) % config.prompts.count(prompt_id)
+    params = params_for(
+        state, word=pending.word if pending else "", reframe=pending.reframe if pending else ""
+    )
+    rendered = config.prompts.render(prompt_id, variant, params)
+    variants = (*((k, v) for k, v in state.variants if k != prompt_id), (prompt_id, variant))
+    state = dataclasses.replace(
+        state, variants=variants, last_said=(prompt_id, variant, rendered.text, rendered.say)
+    )
+    return state, Say(prompt_id, variant, rendered.text, rendered.say, reason, trigger_t)

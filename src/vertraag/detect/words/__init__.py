@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vertraag.detect.category import CATEGORIES
 from vertraag.detect.words.lexicon import Lexicon, load_lexicon
 from vertraag.detect.words.pattern import Pattern
-from vertraag.detect.words.rule_file import CATEGORIES, I_MESSAGE, SAFETY, WITHOUT_REFRAME
+from vertraag.detect.words.rule_file import I_MESSAGE, SAFETY, WITHOUT_REFRAME
 from vertraag.detect.words.rules import CONTEXT_WORDS, Hit, Rule, find_hit
 from vertraag.detect.words.text import Text, analyse
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vertraag.detect.category import CATEGORIES
 from vertraag.detect.words import schema
 from vertraag.detect.words.pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
-from vertraag.detect.words.rule_file import CATEGORIES, WITHOUT_REFRAME, rules_in
+from vertraag.detect.words.rule_file import WITHOUT_REFRAME, rules_in
 from vertraag.detect.words.rules import Rule, Valence
 from vertraag.detect.words.text import (
     SUBJECT_OTHER,

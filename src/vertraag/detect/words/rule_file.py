@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from vertraag.detect.category import CATEGORIES, Category
 from vertraag.detect.words import schema
 from vertraag.detect.words.pattern import Pattern
 from vertraag.detect.words.rules import NEGATIVE, POSITIVE, SCOPE_CLAUSE, SCOPE_SENTENCE, Rule
@@ -18,12 +19,7 @@ from vertraag.detect.words.text import SUBJECTS, normalise_word
 from vertraag.errors import UserError
 from vertraag.phrases import load_toml
 
-CATEGORIES = (
-    "absolute", "attack", "contempt", "blame", "threat", "past", "defensive", "command", "safety",
-    "i_message",
-)  # fmt: skip
-I_MESSAGE = "i_message"  # a good sign: counted, never nudged
-SAFETY = "safety"  # violence, fear, danger: the session stops the exercise and gives the help lines
+I_MESSAGE, SAFETY = Category.I_MESSAGE, Category.SAFETY
 WITHOUT_REFRAME = frozenset({I_MESSAGE, SAFETY})  # categories that never get an I-message invitation
 RULE_KEYS = frozenset(
     {
