@@ -20,7 +20,7 @@ from vertraag.session.protocol import Breath
 from vertraag.session.voice import SpeakerVoice
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.speaker import Speaker
-from vertraag.start.live import LEVEL, Choice, LiveSession
+from vertraag.start.live import LEVEL, NOTICE, Choice, LiveSession
 from vertraag.start.profile import load_profile, profile_path
 
 SAY_S = 2.0
@@ -276,3 +276,16 @@ def test_with_a_recogniser_the_calibration_also_sets_the_calm_speaking_rate(tmp_
     assert [s["calm_wps"] for s in steps if s["step"] in ("a", "b")] == [2.5, 2.5]
     saved = load_profile("Anna", "Bram", tmp_path)
     assert saved is not None and saved.partner_b.calm_wps == 2.5
+
+
+def test_a_profile_folder_that_cannot_be_written_is_one_line_and_the_session_goes_on(tmp_path: Path) -> None:
+    taken = tmp_path / "bestand"
+    taken.write_text("")  # the data folder is a file (XDG_DATA_HOME pointing to a file does this)
+    room = Room()
+    events = _session(taken / "profiles", room, CHOICE, stop_after="phase")
+    notices = [e for e in events if e.type == NOTICE]
+    assert len(notices) == 1 and "kalibratie kon niet bewaard" in str(notices[0].data["message"]), notices
+    assert [e.data["step"] for e in events if e.type == CALIBRATION][-1] == "done"
+    phase = next(e for e in events if e.type == "phase")  # the session began after that line
+    assert events.index(phase) > events.index(notices[0])
+    assert events[-1].type == "session_end" and not any(e.type == "error" for e in events)

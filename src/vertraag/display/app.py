@@ -237,8 +237,14 @@ class VertraagApp(App[ScreenModel]):
     def on_mount(self) -> None:
         if self._ask:
             self.push_screen(SetupScreen(self._defaults, self.session), self.begin)
+            self.set_interval(POLL_S, self._stopped_during_setup)
         else:
             self.begin(self._defaults)
+
+    def _stopped_during_setup(self) -> None:
+        """A stop from outside (SIGTERM) while the names are asked: there is no session yet to end."""
+        if self._worker is None and getattr(self.session, "ended_from_outside", False):
+            self.exit(None)
 
     def begin(self, choice: Choice | None) -> None:
         if choice is None:
@@ -261,9 +267,10 @@ class VertraagApp(App[ScreenModel]):
                 break
             if event is None:
                 self._done = True
-                # Stopped from outside (systemd, kill): close now, the stop must finish within seconds.
-                outside = getattr(self.session, "ended_from_outside", False)
-                self.set_timer(0.0 if outside else self._close_after_s, lambda: self.exit(self.model))
+                if getattr(self.session, "ended_from_outside", False):
+                    self.exit(self.model)  # stopped from outside (systemd, kill): the stop must take seconds
+                else:
+                    self.set_timer(self._close_after_s, lambda: self.exit(self.model))
                 break
             lost = self.model.mic_lost
             self.model.apply(event, self._clock())

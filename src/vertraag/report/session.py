@@ -87,6 +87,8 @@ class SessionReport:
             self._open_recording()
         except UserError as exc:
             self._tell(words("screen", "not_recorded", reden=exc.message))
+        except (OSError, RuntimeError) as exc:  # the WAV header could not be written
+            self._tell(words("screen", "not_recorded", reden=write_reason(exc, self.folder)))
         for frame in frames:
             if self._sink is not None:
                 try:
