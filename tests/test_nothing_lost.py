@@ -283,3 +283,13 @@ def test_a_killed_run_leaves_no_speech_scratch_folder(tmp_path: Path) -> None:
         child.kill()  # kill -9: no clean-up code runs
         child.wait()
     assert list(scratch.iterdir()) == []
+
+
+def test_a_report_whose_page_was_never_written_gets_one_when_opened(tmp_path: Path) -> None:
+    _session(tmp_path).save(until=6.0)
+    page = next(tmp_path.glob("*.html"))
+    page.unlink()  # killed between the report and its page
+    no_desktop = {**os.environ, "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    opened = vertraag("verslag", "open", "1", "--report-dir", str(tmp_path), env=no_desktop)
+    assert opened.returncode == 0 and str(page) in opened.stdout, opened.stderr
+    assert "<svg" in page.read_text() and (page.stat().st_mode & 0o777) == 0o600

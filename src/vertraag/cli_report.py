@@ -117,6 +117,10 @@ def _line(n: int, report: dict[str, Any]) -> str:
 def _open(folder: Path, which: str) -> int:
     report = find_report(folder, which)
     page = folder / f"{report['id']}.html"
+    if not page.exists():  # a run killed between its report and its page: the page is made from the report
+        from vertraag.report.page import session_page
+
+        write_private(page, session_page(report).encode("utf-8"))
     if report.get("closing"):
         print(report["closing"])
     print(words("screen", "saved", pad=page))
