@@ -5,7 +5,7 @@ so tests can build a scene by joining pieces and then cut it into frames. Synthe
 and are identical on every run. Levels are in dBFS of RMS (0 dBFS = a full-scale square wave); sounds
 that are mostly silence (a clap) are levelled by `active_dbfs`, the RMS of their audible part only.
 
-Levels, joining, espeak-ng Dutch and the real clips live in `vertraag.bench.compose` (the benchmark composes
+Levels, joining, espeak-ng Dutch and the real clips live in `bench.compose` (the benchmark composes
 conversations from them too) and are re-exported here; the synthetic sounds are test-only.
 """
 
@@ -14,11 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from bench import compose
+from bench.compose import Audio, Float
 
-from vertraag.bench import compose
-from vertraag.bench.compose import Audio, Float
-
-# Re-exported from vertraag.bench.compose (shared with the benchmark).
+# Re-exported from bench.compose (shared with the benchmark).
 ACTIVE_RANGE_DB = compose.ACTIVE_RANGE_DB
 CALM_SENTENCES = compose.CALM_SENTENCES
 CALM_SPEECH_DBFS = compose.CALM_SPEECH_DBFS

@@ -15,14 +15,12 @@ from typing import Any
 import numpy as np
 
 from tests import audio_gen as ag
+from vertraag.assemble import recording_runner
 from vertraag.audio.frames import Frame, frames_from_blocks
 from vertraag.config import ProtocolSettings, Settings
-from vertraag.detect.words import WordDetector
 from vertraag.events import Event
-from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
-from vertraag.session.runner import SessionRunner
-from vertraag.session.voice import SilentVoice, Voice
+from vertraag.speak.voice import Voice
 
 BLOCK = 1024
 
@@ -78,11 +76,7 @@ def run_session(
         protocol=ProtocolSettings(name=protocol, **protocol_settings),
         session=dataclasses.replace(settings.session, **(session or {})),
     )
-    detector = WordDetector.load() if recognizer is not None else None
-    pipeline = Pipeline(settings, recognizer=recognizer, word_detector=detector)
-    runner = SessionRunner.for_recording(
-        pipeline, settings, voice if voice is not None else SilentVoice(settings.voice.rate_wpm)
-    )
+    runner = recording_runner(settings, recognizer=recognizer, voice=voice)
     return list(runner.run(frames if frames is not None else frames_of(audio)))
 
 

@@ -47,3 +47,16 @@ def test_bench_prints_every_key(vosk_ko_model_dir: Path, whisper_base_dir: Path)
     assert set(figures["targets"]) == TARGETS
     assert all({"target", "measured", "met", "over_by"} <= set(t) for t in figures["targets"].values())
     assert "targets" in proc.stderr  # the readable table
+
+
+def test_bench_outside_a_checkout_says_it_needs_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An installed wheel has no bench/, tests/data or scripts/: one sentence, exit code 2."""
+    from vertraag import cli, cli_bench
+    from vertraag.errors import EXIT_USER_ERROR
+
+    monkeypatch.setattr(cli_bench, "CHECKOUT", tmp_path)
+    assert cli.main(["bench", "--quick"]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "checkout" in err, err

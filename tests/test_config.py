@@ -11,7 +11,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from vertraag import cli, config_check
+from vertraag import cli, known
 from vertraag.config import (
     CONFIG_ENV,
     MODEL_ENV,
@@ -21,8 +21,9 @@ from vertraag.config import (
     load_settings,
     override,
 )
+from vertraag.config import check as config_check
 from vertraag.errors import EXIT_USER_ERROR, UserError
-from vertraag.recognize.factory import ENGINES
+from vertraag.models.catalog import ENGINE_CHOICES
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +44,7 @@ def refusal(text: str, tmp_path: Path) -> str:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(UserError) as info:
-        load_settings(path)
+        load_settings(path, names=known.names())
     assert info.value.exit_code == EXIT_USER_ERROR
     assert "\n" not in info.value.message
     assert str(path) in info.value.message
@@ -78,7 +79,7 @@ def test_a_good_config_is_taken(tmp_path: Path) -> None:
         '[recognizer]\nengine = "none"\n[voice]\nrate_wpm = 120\n',
         encoding="utf-8",
     )
-    settings = load_settings(path)
+    settings = load_settings(path, names=known.names())
     assert settings.audio == AudioSettings(device="USB", block_ms=32)
     assert settings.raised_voice.threshold_db == 8.0 and isinstance(settings.raised_voice.threshold_db, float)
     assert settings.raised_voice.baseline_db == -30.0
@@ -88,7 +89,8 @@ def test_a_good_config_is_taken(tmp_path: Path) -> None:
 
 
 def test_the_defaults_pass_their_own_check() -> None:
-    assert config_check.checked(msgspec.to_builtins(Settings()), where="standaard") == Settings()
+    defaults = msgspec.to_builtins(Settings())
+    assert config_check.checked(defaults, where="standaard", names=known.names()) == Settings()
 
 
 @pytest.mark.parametrize(
@@ -123,8 +125,9 @@ def test_refusals_name_the_file_the_key_and_what_is_allowed(
 
 
 def test_the_engine_names_are_the_factorys() -> None:
-    names = ", ".join(f'"{e}"' for e in ENGINES)
-    assert config_check.allowed(RecognizerSettings, "engine") == f"een van {names}"
+    names = ", ".join(f'"{e}"' for e in ENGINE_CHOICES)
+    allowed = config_check.allowed(RecognizerSettings, "engine", known.names())
+    assert allowed == f"een van {names} (of laat de regel weg)"
 
 
 def test_every_key_of_every_section_is_checked(tmp_path: Path) -> None:
@@ -144,17 +147,17 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b'[audio]\ndevice = "\xff\xfe"\n')
     with pytest.raises(UserError):
-        load_settings(path)
+        load_settings(path, names=known.names())
 
 
 def test_flags_pass_the_same_check() -> None:
-    settings = override(Settings(), "raised_voice", hold_ms=500, threshold_db=8)
+    settings = override(Settings(), "raised_voice", names=known.names(), hold_ms=500, threshold_db=8)
     assert settings.raised_voice.hold_ms == 500 and settings.raised_voice.threshold_db == 8.0
-    assert override(settings, "audio", device=None) is settings  # None: not given
+    assert override(settings, "audio", names=known.names(), device=None) is settings  # None: not given
     with pytest.raises(UserError, match=r"opdrachtregel: \[raised_voice\] hold_ms = -5 kan niet"):
-        override(settings, "raised_voice", hold_ms=-5)
+        override(settings, "raised_voice", names=known.names(), hold_ms=-5)
     with pytest.raises(UserError, match=r"engine = \"kaldi\""):
-        override(settings, "recognizer", engine="kaldi")
+        override(settings, "recognizer", names=known.names(), engine="kaldi")
 
 
 def test_a_bad_flag_is_one_line_with_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -169,9 +172,9 @@ def test_a_bad_flag_is_one_line_with_exit_code_2(tmp_path: Path, capsys: pytest.
 
 def test_the_model_variable_is_checked_and_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(MODEL_ENV, "/mijn/model")
-    assert load_settings().recognizer.model == "/mijn/model"
+    assert load_settings(names=known.names()).recognizer.model == "/mijn/model"
     monkeypatch.setenv(MODEL_ENV, "")  # empty: not given
-    assert load_settings().recognizer.model is None
+    assert load_settings(names=known.names()).recognizer.model is None
 
 
 def test_the_config_variable_names_the_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -179,7 +182,7 @@ def test_the_config_variable_names_the_file(monkeypatch: pytest.MonkeyPatch, tmp
     path.write_text("[audio]\nblock_ms = 0\n", encoding="utf-8")
     monkeypatch.setenv(CONFIG_ENV, str(path))
     with pytest.raises(UserError, match=str(path)):
-        load_settings()
+        load_settings(names=known.names())
 
 
 def test_settings_stay_frozen_dataclasses_with_attribute_access() -> None:
@@ -200,4 +203,4 @@ def test_protocol_names_come_from_the_protocol_files(monkeypatch: pytest.MonkeyP
     assert 'name = "ruzie"' in message and '"vertraag", "vrij"' in message
     config = tmp_path / "ok.toml"
     config.write_text('[protocol]\nname = "vrij"\n', encoding="utf-8")
-    assert load_settings(config).protocol.name == "vrij"
+    assert load_settings(config, names=known.names()).protocol.name == "vrij"

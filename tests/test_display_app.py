@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from vertraag.display.app import SessionScreen, VertraagApp
 from vertraag.display.meter import CALM_MARK, THRESHOLD_MARK, meter
 from vertraag.events import Event
-from vertraag.start.live import LEVEL, Choice
+from vertraag.start.live import METER, Choice
 from vertraag.start.profile import PartnerCalm, Profile
 
 SIZE = (80, 24)
@@ -49,7 +49,7 @@ class FakeSession:
         self.events.put(Event("prompt", 0.0, {"id": "spreken", "text": "Anna, jij hebt het woord.",
                                               "reason": "protocol"}))  # fmt: skip
         self.events.put(Event("timer", 5.0, {"running": True, "remaining": 95.0}))
-        self.events.put(Event(LEVEL, 5.0, {"level_db": -22.0, "calm_db": -30.0, "threshold_db": -24.0}))
+        self.events.put(Event(METER, 5.0, {"level_db": -22.0, "calm_db": -30.0, "threshold_db": -24.0}))
         self.events.put(Event("raised_voice", 6.0, {"rise_db": 8.0, "onset": 4.5}))
         self.events.put(Event("prompt", 7.0, {"id": "stem", "text": "Even een moment rust. Adem met me mee.",
                                               "reason": "raised_voice"}))  # fmt: skip

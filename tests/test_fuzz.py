@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import audio_gen as ag
-from vertraag import cli, cli_scan, config_check
+from vertraag import cli, cli_scan, known
 from vertraag.audio.wav_source import WavSource
 from vertraag.config import CONFIG_ENV, MODEL_ENV
+from vertraag.config import check as config_check
 from vertraag.detect.words import WordDetector
 from vertraag.errors import EXIT_OK, EXIT_USER_ERROR, UserError
 
@@ -143,7 +144,7 @@ def test_every_key_with_a_random_value_is_taken_or_refused_in_one_line(
 ) -> None:
     key = data.draw(st.sampled_from(config_check.keys()[section]))
     try:
-        config_check.checked({section: {key: value}}, where="fuzz.toml")
+        config_check.checked({section: {key: value}}, where="fuzz.toml", names=known.names())
     except UserError as exc:
         assert "\n" not in exc.message and exc.message.startswith("fuzz.toml: ")
         assert f"[{section}] {key} = " in exc.message

@@ -32,7 +32,7 @@ from vertraag.report.closing import closing_words
 from vertraag.report.collect import ReportCollector
 from vertraag.session import SessionConfig
 from vertraag.session.runner import SessionRunner
-from vertraag.session.voice import SilentVoice
+from vertraag.speak.voice import SilentVoice
 
 STARTED = datetime(2026, 12, 2, 20, 15).astimezone()
 SECRET = "zeepaardje"  # a word that must never reach a file unless a transcript was asked for

@@ -9,11 +9,11 @@ import pytest
 
 from vertraag.config import ProtocolSettings
 from vertraag.errors import UserError
-from vertraag.phrases import language_dir
+from vertraag.phrases import language_dir, protocol_names
 from vertraag.session.commands import load_commands
 from vertraag.session.policy import REASONS, load_policy
 from vertraag.session.prompts import load_prompts
-from vertraag.session.protocol import load_protocol, parse_protocol, protocol_names
+from vertraag.session.protocol import load_protocol, parse_protocol
 
 SHIPPED = ("spreker-luisteraar", "time-out", "vertraag", "vrij")
 

@@ -19,7 +19,7 @@ from tests.session_scene import (
     seconds,
 )
 from vertraag.audio.frames import SAMPLE_RATE, Frame
-from vertraag.session.protocol import Breath
+from vertraag.speak.voice import Breath
 
 PAUSE_S = 0.7
 CALM_LINES = ["Ik wil graag even rustig met je praten.", "Zullen we morgen samen naar de markt gaan?"]

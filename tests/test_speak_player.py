@@ -20,7 +20,8 @@ import numpy.typing as npt
 import pytest
 
 from tests.sound_card import client_env, vsound
-from vertraag.speak.device_player import SoundDevicePlayer, import_sounddevice
+from vertraag.audio.devices import import_sounddevice
+from vertraag.speak.device_player import SoundDevicePlayer
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.sound import Sound
 from vertraag.speak.speaker import Speaker

@@ -16,11 +16,10 @@ from vertraag.audio.frames import FRAME_SAMPLES, Frame
 from vertraag.config import Settings
 from vertraag.events import CALIBRATION, Event
 from vertraag.recognize.base import RecognizerEvent, Utterance, Word
-from vertraag.session.protocol import Breath
-from vertraag.session.voice import SpeakerVoice
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.speaker import Speaker
-from vertraag.start.live import LEVEL, NOTICE, Choice, LiveSession
+from vertraag.speak.voice import Breath, SpeakerVoice
+from vertraag.start.live import METER, NOTICE, Choice, LiveSession
 from vertraag.start.profile import load_profile, profile_path
 
 SAY_S = 2.0
@@ -126,7 +125,7 @@ def test_the_calibration_sets_each_partners_calm_level_and_leaves_a_private_prof
     assert asked[:4] == ["kalibratie_begin", "kalibratie_zin", "kalibratie_zin", "kalibratie_klaar"]
     assert any("Anna" in str(e.data.get("text")) for e in events if e.type == "prompt")
     assert events[-1].type == "session_end" and events[-1].data["reason"] == "stopped"
-    assert any(e.type == LEVEL for e in events) and room.closed
+    assert any(e.type == METER for e in events) and room.closed
     path = profile_path("Anna", "Bram", tmp_path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     saved = load_profile("Bram", "Anna", tmp_path)  # the order of the names does not matter
@@ -146,7 +145,7 @@ def test_a_saved_profile_is_reused_and_its_calm_levels_are_the_meters_marks(tmp_
     assert phases[0] == "welkom" and "waardering-eerste" in phases  # q: the closing, not an abrupt end
     saved = load_profile("Anna", "Bram", tmp_path)
     assert saved is not None and saved.partner_a.baseline_db is not None and saved.partner_b.baseline_db
-    marks = [e.data["calm_db"] for e in events if e.type == LEVEL]
+    marks = [e.data["calm_db"] for e in events if e.type == METER]
     # The meter's calm mark while both are addressed: the room's calm level, between the two.
     room = (saved.partner_a.baseline_db + saved.partner_b.baseline_db) / 2
     assert any(m is not None and abs(m - room) < 1e-6 for m in marks), marks[:5]
@@ -158,7 +157,7 @@ def test_q_during_the_calibration_stops_before_the_session(tmp_path: Path) -> No
     live.send("next")  # ignored: the session has not begun
     live.send("stop")
     live.run(CHOICE)
-    events = [e for e in _drain(live) if e.type != LEVEL]
+    events = [e for e in _drain(live) if e.type != METER]
     assert [e.type for e in events][-1] == "session_end"
     assert not profile_path("Anna", "Bram", tmp_path).exists()
 

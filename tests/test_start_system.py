@@ -27,7 +27,7 @@ import pytest
 
 from tests import audio_gen as ag
 from tests.sound_card import client_env, vsound
-from vertraag.session.voice import spoken_seconds
+from vertraag.speak.voice import spoken_seconds
 
 pytestmark = pytest.mark.sound
 

@@ -1,5 +1,5 @@
 """`vertraag bench`: latency, CPU, memory, start-up and soak figures as one JSON object (see README,
-"Performance"). The work is in `vertraag.bench`; this module only reads the flags."""
+"Performance"). The work is in `bench`; this module only reads the flags."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from vertraag.errors import UserError
+
+CHECKOUT = Path(__file__).resolve().parents[2]  # src/vertraag/cli_bench.py in a checkout
+NO_CHECKOUT = (
+    "vertraag bench meet vanuit een checkout van de repository (bench/, tests/data, scripts/): "
+    "clone hem, installeer met 'make install' en draai het daar."
+)
 
 
 def register(subparsers: Any) -> None:
@@ -33,11 +41,12 @@ def register(subparsers: Any) -> None:
 
 
 def bench_command(args: argparse.Namespace) -> int:
+    _find_bench()
     if args.part:
         print(json.dumps(_part(args)))
         return 0
-    from vertraag.bench.run import FULL, QUICK, Plan, parse_duration, run_bench
-    from vertraag.bench.table import render_table
+    from bench.run import FULL, QUICK, Plan, parse_duration, run_bench
+    from bench.table import render_table
 
     sizes = dict(QUICK if args.quick else FULL)
     if args.seconds is not None:
@@ -59,7 +68,7 @@ def bench_command(args: argparse.Namespace) -> int:
 
 
 def _part(args: argparse.Namespace) -> dict[str, Any]:
-    from vertraag.bench import parts
+    from bench import parts
 
     if args.part == "listen":
         return parts.listen(args.scene_dir)
@@ -72,3 +81,11 @@ def _part(args: argparse.Namespace) -> dict[str, Any]:
     if args.part == "soak":
         return parts.soak(args.scene_dir, args.soak_seconds, args.model)
     raise ValueError(f"unknown part {args.part}")
+
+
+def _find_bench() -> None:
+    """Make the checkout's `bench` importable, or say that `vertraag bench` needs a checkout."""
+    if not (CHECKOUT / "bench" / "run.py").is_file():
+        raise UserError(NO_CHECKOUT)
+    if str(CHECKOUT) not in sys.path:
+        sys.path.insert(0, str(CHECKOUT))

@@ -14,19 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from vertraag import events as ev
+from vertraag import known
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
-from vertraag.phrases import message
-from vertraag.recognize.factory import ENGINES, NO_ENGINE, create_recognizer
+from vertraag.models.catalog import ENGINE_CHOICES
+from vertraag.phrases import message, protocol_names
 from vertraag.render import render
 from vertraag.report.session import SessionReport
-from vertraag.session.protocol import protocol_names
 
 if TYPE_CHECKING:
-    from vertraag.detect.words import WordDetector
-    from vertraag.recognize.base import Recognizer
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="één JSON-object per regel (voor programma's)")
     parser.add_argument("--realtime", action="store_true", help="speel het bestand af in echte tijd")
     parser.add_argument("--config", type=Path, help="instellingenbestand (TOML)")
-    parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
+    parser.add_argument("--engine", choices=ENGINE_CHOICES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel (ook: VERTRAAG_MODEL)")
     parser.add_argument("--device", help="microfoon: naam (deel ervan) of nummer")
     parser.add_argument("--baseline-db", type=float, help="rustig stemvolume in dBFS (anders zelf geleerd)")
@@ -92,17 +91,13 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from vertraag.pipeline import Pipeline  # heavy (numpy, VAD): only when running
-    from vertraag.session import SessionConfig
-    from vertraag.session.runner import SessionRunner
-    from vertraag.session_voice import open_voice
+    from vertraag import assemble  # heavy (numpy, VAD, engines): only when running
+    from vertraag.pipeline import Pipeline
 
     settings = _settings(args)
     live = args.input is None
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
-    config = SessionConfig.load(
-        settings.protocol, settings.session, default_protocol="vrij" if not live else "vertraag"
-    )
+    config = assemble.session_config(settings, live=live)
     out: TextIO = sys.stdout
 
     def write(event: Event) -> None:
@@ -118,29 +113,27 @@ def _run(args: argparse.Namespace) -> int:
     explicit_engine = args.engine is not None or args.model is not None
     threaded = live or args.realtime  # decoding must never hold up live audio
     try:
-        recognizer = _recognizer(
-            settings, explicit=explicit_engine, threaded=threaded, verbose=args.verbose > 0
+        # Without a Dutch model the run goes on with loudness only, unless the user asked for an engine or
+        # model explicitly (then the missing model is an error they need to see).
+        recognizer = assemble.open_recognizer(
+            settings,
+            threaded=threaded,
+            verbose=args.verbose > 0,
+            without_model=None if explicit_engine or settings.recognizer.model else _no_model,
         )
         pipeline = Pipeline(
             settings,
             recognizer=recognizer,
-            word_detector=_word_detector(recognizer),
+            word_detector=assemble.word_detector(recognizer),
             level_every_s=LEVEL_EVERY_S,
         )
-        voice, recorder = open_voice(settings, live=live, speak_to=args.speak_to, config=config)
+        voice, recorder = assemble.open_voice(settings, live=live, speak_to=args.speak_to, config=config)
         session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript)
         session.notify = lambda line: print(line, file=sys.stderr)
     except BaseException:
         source.close()
         raise
-    runner = SessionRunner(
-        pipeline,
-        config,
-        voice,
-        tail_s=settings.session.half_duplex_tail_ms / 1000.0,
-        stop_when_ended=live,
-        closing=session.closing,
-    )
+    runner = assemble.build_runner(pipeline, config, voice, settings, live=live, closing=session.closing)
     show_partials = args.json or args.verbose > 0
     if live and not args.json:
         print(message("listening"), file=sys.stderr)
@@ -167,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
         voice.close()
         session.stop_recording()
     if recorder is not None and args.speak_to is not None:
-        from vertraag.session.mixdown import mix, write_mixdown
+        from vertraag.speak.mixdown import mix, write_mixdown
 
         try:
             write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
@@ -188,14 +181,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
-    settings = override(settings, "recognizer", engine=args.engine, model=args.model)
-    settings = override(settings, "audio", device=args.device, output_device=args.output_device)
-    settings = override(settings, "protocol", name=args.protocol, turn_seconds=args.turn_seconds)
-    settings = override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
+    names = known.names()
+    settings = load_settings(args.config, names=names)
+    settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
+    settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
+    settings = override(settings, "protocol", names=names, name=args.protocol, turn_seconds=args.turn_seconds)
+    settings = override(settings, "voice", names=names, folder=_folder(args.voice))
     return override(
         settings,
         "raised_voice",
+        names=names,
         baseline_db=args.baseline_db,
         threshold_db=args.threshold_db,
         hold_ms=args.hold_ms,
@@ -215,6 +210,10 @@ def check_writable(path: Path) -> None:
         raise UserError(f"Kan {path} niet schrijven: geen toestemming in {folder}.")
 
 
+def _folder(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
 def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[str], None]) -> AudioSource:
     if args.input is not None:
         from vertraag.audio.wav_source import WavSource
@@ -227,29 +226,5 @@ def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[s
     return ReconnectingSource(mic, lost=MicLost, on_problem=emit)
 
 
-def _recognizer(settings: Settings, *, explicit: bool, threaded: bool, verbose: bool) -> Recognizer | None:
-    """The configured engine, or None. Without a Dutch model the run goes on with loudness only, unless the
-    user asked for an engine or model explicitly (then the missing model is an error they need to see)."""
-    engine = settings.recognizer.engine
-    if engine == NO_ENGINE:
-        return None
-    from vertraag.models.store import resolve_model
-
-    try:
-        model_dir = resolve_model(engine, settings.recognizer.model)
-    except UserError as exc:
-        if explicit or settings.recognizer.model is not None:
-            raise
-        log.info("no model for %s: %s", engine, exc.message)
-        print(message("no_model_fallback"), file=sys.stderr)
-        return None
-    return create_recognizer(settings.recognizer, model_dir, threaded=threaded, verbose=verbose)
-
-
-def _word_detector(recognizer: Recognizer | None) -> WordDetector | None:
-    """The word detector, only when there are words to read."""
-    if recognizer is None:
-        return None
-    from vertraag.detect.words import WordDetector
-
-    return WordDetector.load()
+def _no_model(problem: UserError) -> None:
+    print(message("no_model_fallback"), file=sys.stderr)

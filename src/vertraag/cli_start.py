@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vertraag import known
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import UserError
-from vertraag.phrases import message, screen_text
-from vertraag.recognize.factory import ENGINES, NO_ENGINE
-from vertraag.session.protocol import protocol_names
+from vertraag.models.catalog import ENGINE_CHOICES
+from vertraag.phrases import message, protocol_names, screen_text
 
 if TYPE_CHECKING:
     from vertraag.audio.source import AudioSource
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PROTOCOL = "vertraag"
 YES = ("", "j", "ja", "y", "yes")
 LOG_FILE = "vertraag.log"  # with -v, what would have been printed under the screen goes here
 
@@ -43,7 +42,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
     parser.add_argument("--config", type=Path, help="instellingenbestand (TOML)")
     parser.add_argument("--protocol", choices=protocol_names(), help="het gesprek (standaard: vertraag)")
-    parser.add_argument("--engine", choices=ENGINES, help="spraakherkenner (standaard: vosk)")
+    parser.add_argument("--engine", choices=ENGINE_CHOICES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel")
     parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
     parser.add_argument(
@@ -56,12 +55,12 @@ def register(subparsers: Any) -> None:
 
 
 def start_command(args: argparse.Namespace) -> int:
-    from vertraag.session.state import SessionConfig
+    from vertraag.assemble import session_config
     from vertraag.start.lock import live_session_lock
 
     settings = _settings(args)
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
-    config = SessionConfig.load(settings.protocol, settings.session, default_protocol=DEFAULT_PROTOCOL)
+    config = session_config(settings, live=True)
     with live_session_lock():  # one live session per user holds the microphone
         return _start(args, settings, config)
 
@@ -107,11 +106,16 @@ def _start(args: argparse.Namespace, settings: Settings, config: SessionConfig) 
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
-    settings = override(settings, "recognizer", engine=args.engine, model=args.model)
-    settings = override(settings, "audio", device=args.device, output_device=args.output_device)
-    settings = override(settings, "protocol", name=args.protocol)
-    return override(settings, "voice", folder=str(args.voice) if args.voice is not None else None)
+    names = known.names()
+    settings = load_settings(args.config, names=names)
+    settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
+    settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
+    settings = override(settings, "protocol", names=names, name=args.protocol)
+    return override(settings, "voice", names=names, folder=_folder(args.voice))
+
+
+def _folder(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
 
 
 def _check_devices(settings: Settings) -> None:
@@ -129,27 +133,20 @@ def _check_devices(settings: Settings) -> None:
 
 def _recognizer(settings: Settings, *, ask: bool) -> Recognizer | None:
     """The Dutch recogniser; without a model: one sentence on how to get it, then loudness only if wanted."""
-    if settings.recognizer.engine == NO_ENGINE:
-        return None
-    from vertraag.models.store import resolve_model
-    from vertraag.recognize.factory import create_recognizer
+    from vertraag.assemble import open_recognizer
 
-    try:
-        model_dir = resolve_model(settings.recognizer.engine, settings.recognizer.model)
-    except UserError as exc:
-        log.info("no model: %s", exc.message)
+    def without_model(problem: UserError) -> None:
         print(message("start_no_model"), file=sys.stderr)
         if ask and input(message("start_loudness_only")).strip().lower() not in YES:
-            raise UserError(message("start_stopped"), exit_code=0) from exc
-        return None
-    return create_recognizer(settings.recognizer, model_dir, threaded=True, verbose=False)
+            raise UserError(message("start_stopped"), exit_code=0) from problem
+
+    return open_recognizer(settings, threaded=True, verbose=False, without_model=without_model)
 
 
 def _live_session(settings: Settings, recognizer: Recognizer | None, config: SessionConfig) -> LiveSession:
+    from vertraag.assemble import open_voice, word_detector
     from vertraag.audio.mic_source import MicLost, MicSource
     from vertraag.audio.reconnect import ReconnectingSource
-    from vertraag.detect.words import WordDetector
-    from vertraag.session_voice import open_voice
     from vertraag.start.live import LiveSession
 
     holder: list[LiveSession] = []  # the source reports to the session, which needs the source: tie late
@@ -165,7 +162,7 @@ def _live_session(settings: Settings, recognizer: Recognizer | None, config: Ses
     except BaseException:
         source.close()
         raise
-    words = WordDetector.load() if recognizer is not None else None
+    words = word_detector(recognizer)
     holder.append(
         LiveSession(
             settings, source=source, voice=voice, recognizer=recognizer, word_detector=words, report=True
@@ -176,6 +173,7 @@ def _live_session(settings: Settings, recognizer: Recognizer | None, config: Ses
 
 def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession, *, ask: bool) -> Choice:
     """Names from the config, else from the last couple's profile, else the config's defaults."""
+    from vertraag.assemble import LIVE_PROTOCOL
     from vertraag.config import ProtocolSettings
     from vertraag.start.live import Choice
     from vertraag.start.profile import latest_profile
@@ -194,7 +192,7 @@ def _defaults(settings: Settings, args: argparse.Namespace, live: LiveSession, *
         name_a=names[0],
         name_b=names[1],
         pause_word=pause_word,
-        protocol=protocol.name or DEFAULT_PROTOCOL,
+        protocol=protocol.name or LIVE_PROTOCOL,
         raised_voice=session.raised_voice,
         words=session.words,
         speech_rate=session.speech_rate,

@@ -14,6 +14,7 @@ from typing import Any
 from vertraag.errors import UserError
 
 DEFAULT_LANGUAGE = "nl"
+PROTOCOL_DIR = "protocols"  # one TOML file per conversation protocol
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -27,6 +28,15 @@ def phrases_root() -> Path:
 
 def language_dir(language: str = DEFAULT_LANGUAGE) -> Path:
     return phrases_root() / language
+
+
+def protocol_dir(language: str = DEFAULT_LANGUAGE) -> Path:
+    return language_dir(language) / PROTOCOL_DIR
+
+
+def protocol_names(language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The conversation protocols there are: the files in phrases/<lang>/protocols/."""
+    return sorted(p.stem for p in protocol_dir(language).glob("*.toml"))
 
 
 def load_toml(path: Path) -> dict[str, Any]:

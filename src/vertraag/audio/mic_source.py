@@ -5,8 +5,8 @@ PortAudio's overflow flag is counted too). Lost audio is reported to `on_problem
 once, later ones added up over `LOSS_REPORT_S`, never one report per block.
 
 Everything else - mixing to mono, resampling with soxr when the device cannot do 16 kHz, cutting frames,
-noticing a lost microphone - runs on the thread that reads `frames()`. This is the only module that imports
-sounddevice, and only when a microphone is opened, so `import vertraag` works on a machine without PortAudio.
+noticing a lost microphone - runs on the thread that reads `frames()`. sounddevice comes from devices.py,
+which also finds the device and its format.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import soxr
 
+from vertraag.audio.devices import Direction, import_sounddevice, match_device, parse_device
 from vertraag.audio.frames import SAMPLE_RATE, Frame, Framer, Samples
 from vertraag.errors import UserError
 
@@ -38,15 +39,23 @@ FIRST_BLOCK_TIMEOUT_S = 5.0  # a freshly opened stream may take longer (an idle 
 POLL_S = 0.1  # how often `frames()` looks up from the queue to check for close() and a lost device
 LOSS_REPORT_S = 10.0  # lost audio is reported at most this often (wall clock), with what was lost meanwhile
 CAPTURE_DTYPE = "int16"
-MAX_CAPTURE_CHANNELS = 2  # devices that refuse mono are recorded in stereo and averaged
 
-NO_PORTAUDIO = "PortAudio ontbreekt; installeer het met 'sudo apt install libportaudio2' en start opnieuw."
 LOST_AUDIO = (
     "De microfoon verloor geluid: {overflows} keer te laat gelezen en {dropped} blok(ken) weggegooid "
     "(de computer liep achter); wat toen gezegd werd, is niet gehoord."
 )
-NO_MICROPHONE = (
-    "Geen microfoon gevonden: sluit er een aan of kies er een met --device; 'vertraag devices' toont ze."
+MICROPHONE = Direction(
+    kind="input",
+    none_found=(
+        "Geen microfoon gevonden: sluit er een aan of kies er een met --device; 'vertraag devices' toont ze."
+    ),
+    not_found=(
+        "Microfoon '{device}' niet gevonden; kies met --device een van deze (nummer of naam): {choices}."
+    ),
+    unusable=(
+        "De microfoon '{name}' kan niet opnemen in een bruikbaar formaat; kies een andere met --device."
+    ),
+    error=UserError,
 )
 
 
@@ -78,31 +87,6 @@ class _Counters:
     def __init__(self) -> None:
         self.overflows = 0
         self.dropped_blocks = 0
-
-
-def parse_device(device: str | int | None) -> str | int | None:
-    """A device as the user wrote it: a string of digits is an index, other text a name, '' the default."""
-    if not isinstance(device, str):
-        return device
-    text = device.strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text
-
-
-def import_sounddevice() -> Any:
-    """sounddevice, or a UserError when PortAudio is missing (sounddevice raises OSError at import)."""
-    try:
-        import sounddevice
-    except OSError as exc:
-        raise UserError(NO_PORTAUDIO) from exc
-    return sounddevice
-
-
-def list_input_devices() -> list[tuple[int, str]]:
-    """(index, name) of every device that can record, as `--device` accepts them."""
-    sd = import_sounddevice()
-    return [(int(d["index"]), str(d["name"])) for d in sd.query_devices() if d["max_input_channels"] > 0]
 
 
 class MicSource:
@@ -191,8 +175,16 @@ class MicSource:
         self._capture.close()
 
     def _open(self) -> _Capture:
-        index, name = resolve_device(self._sd, self._device)
-        rate, channels = choose_format(self._sd, index, name, forced_rate=self._forced_rate)
+        rate = self._forced_rate or SAMPLE_RATE  # 16 kHz when the device can, else its own rate
+        matched = match_device(
+            self._sd,
+            self._device,
+            MICROPHONE,
+            rate=rate,
+            own_rate_too=not self._forced_rate,
+            dtype=CAPTURE_DTYPE,
+        )
+        index, name, rate, channels = matched.index, matched.name, matched.rate, matched.channels
         block_samples = rate * self._block_ms // 1000
         fmt = CaptureFormat(
             index=index, name=name, sample_rate=rate, channels=channels, block_samples=block_samples
@@ -277,39 +269,3 @@ class _Capture:
             self._stream.close(ignore_errors=True)
         except self._sd.PortAudioError as exc:  # a stream whose server is gone may still complain
             log.info("closing %s: %s", self.format.name, exc)
-
-
-def resolve_device(sd: Any, device: str | int | None) -> tuple[int, str]:
-    """(index, name) of the input device the user means, or a UserError that lists the choices."""
-    inputs = [(int(d["index"]), str(d["name"])) for d in sd.query_devices() if d["max_input_channels"] > 0]
-    if not inputs:
-        raise UserError(NO_MICROPHONE)
-    try:
-        info = sd.query_devices(device, kind="input")
-    except (ValueError, sd.PortAudioError) as exc:
-        log.info("device %r: %s", device, exc)
-        if device is None:
-            raise UserError(NO_MICROPHONE) from exc
-        choices = ", ".join(f"{index}: {name}" for index, name in inputs)
-        raise UserError(
-            f"Microfoon '{device}' niet gevonden; kies met --device een van deze (nummer of naam): {choices}."
-        ) from exc
-    return int(info["index"]), str(info["name"])
-
-
-def choose_format(sd: Any, index: int, name: str, *, forced_rate: int | None) -> tuple[int, int]:
-    """(sample rate, channels): 16 kHz mono when the device can, else its own rate and/or stereo."""
-    info = sd.query_devices(index)
-    rates = [forced_rate] if forced_rate else [SAMPLE_RATE, int(info["default_samplerate"])]
-    channel_options = sorted({1, min(MAX_CAPTURE_CHANNELS, int(info["max_input_channels"]))})
-    for rate in dict.fromkeys(rates):
-        for channels in channel_options:
-            try:
-                sd.check_input_settings(device=index, samplerate=rate, channels=channels, dtype=CAPTURE_DTYPE)
-            except (ValueError, sd.PortAudioError) as exc:
-                log.debug("%s refuses %d Hz x %d: %s", name, rate, channels, exc)
-                continue
-            return rate, channels
-    raise UserError(
-        f"De microfoon '{name}' kan niet opnemen in een bruikbaar formaat; kies een andere met --device."
-    )

@@ -27,8 +27,7 @@ from textual.widgets import Button, Checkbox, Digits, Footer, Input, Label, Sele
 
 from vertraag.display.meter import meter
 from vertraag.display.model import CALIBRATING, MIC_LOST, ScreenModel, SessionLike
-from vertraag.phrases import language_dir, load_toml, screen_text
-from vertraag.session.protocol import protocol_names
+from vertraag.phrases import language_dir, load_toml, protocol_names, screen_text
 from vertraag.start.live import Choice
 
 POLL_S = 0.05  # how often the screen takes new events: quicker than the eye, cheap

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from vertraag import events as ev
 from vertraag.events import CALIBRATION, Event
-from vertraag.start.live import ERROR, LEVEL, NOTICE, Choice
+from vertraag.start.live import ERROR, METER, NOTICE, Choice
 from vertraag.start.profile import Profile
 
 # Counted on screen ("counts so far"): what vertraag noticed, by kind.
@@ -66,7 +66,7 @@ class ScreenModel:
         """Take one event, received at display time `now`."""
         data = event.data
         kind = event.type
-        if kind == LEVEL:
+        if kind == METER:
             self.level_db = data.get("level_db")
             self.calm_db = data.get("calm_db")
             self.threshold_db = data.get("threshold_db")

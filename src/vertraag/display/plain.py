@@ -14,9 +14,9 @@ from typing import TextIO
 from vertraag import events as ev
 from vertraag.display.model import ScreenModel, SessionLike
 from vertraag.render import render
-from vertraag.start.live import LEVEL, Choice
+from vertraag.start.live import METER, Choice
 
-QUIET = (LEVEL, ev.PARTIAL)  # too frequent for lines (`run --json` has the partials)
+QUIET = (METER, ev.PARTIAL)  # too frequent for lines (`run --json` has the partials)
 POLL_S = 0.2  # look up from the queue this often, so that Ctrl-C is noticed at once
 
 

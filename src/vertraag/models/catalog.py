@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 VOSK = "vosk"
 WHISPER = "whisper"
-ENGINES = (VOSK, WHISPER)
+NO_ENGINE = "none"  # loudness only: nothing is recognised (no model)
+ENGINES = (VOSK, WHISPER)  # the engines with models
+ENGINE_CHOICES = (*ENGINES, NO_ENGINE)  # what `[recognizer] engine` and --engine may be
+DEFAULT_ENGINE = VOSK  # small, streaming, runs on a Raspberry Pi
 
 # Where faster-whisper's own download puts a named model inside our models folder.
 WHISPER_DIR_PREFIX = "faster-whisper-"

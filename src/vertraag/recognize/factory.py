@@ -14,14 +14,12 @@ from pathlib import Path
 from vertraag.audio.frames import Frame
 from vertraag.config import RecognizerSettings
 from vertraag.errors import UserError
-from vertraag.models.catalog import VOSK, WHISPER
+from vertraag.models.catalog import DEFAULT_ENGINE, ENGINE_CHOICES, NO_ENGINE, VOSK, WHISPER
 from vertraag.recognize.base import Recognizer, RecognizerEvent
 from vertraag.recognize.worker import RecognizerWorker
 
 log = logging.getLogger(__name__)
 
-NO_ENGINE = "none"  # loudness only: nothing is recognised
-ENGINES = (VOSK, WHISPER, NO_ENGINE)
 # Packages an engine needs, with how to get them.
 VOSK_MISSING = "Vosk is niet geïnstalleerd: installeer het met pip install vosk."
 WHISPER_MISSING = "faster-whisper is niet geïnstalleerd: installeer met pip install 'vertraag[whisper]'."
@@ -49,14 +47,19 @@ def create_recognizer(
     word_timestamps: bool = False,
 ) -> Recognizer:
     """The recogniser for `settings.engine` with the model in `model_dir`; UserError if it cannot be made."""
-    engine = settings.engine.strip().lower()
+    engine = engine_of(settings)
     if engine == VOSK:
         return _vosk(settings, model_dir, threaded=threaded, verbose=verbose)
     if engine == WHISPER:
         return _whisper(model_dir, word_timestamps=word_timestamps, wait=not threaded)
     if engine == NO_ENGINE:
         return NullRecognizer()
-    raise UserError(f"Onbekende herkenner '{settings.engine}': kies uit {', '.join(ENGINES)}.")
+    raise UserError(f"Onbekende herkenner '{settings.engine}': kies uit {', '.join(ENGINE_CHOICES)}.")
+
+
+def engine_of(settings: RecognizerSettings) -> str:
+    """The engine the settings choose; not set: the default (vosk)."""
+    return (settings.engine or DEFAULT_ENGINE).strip().lower()
 
 
 def _vosk(settings: RecognizerSettings, model_dir: Path, *, threaded: bool, verbose: bool) -> Recognizer:

@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import TypedDict
 
 from vertraag.session.policy import Reason
-from vertraag.session.protocol import Breath, PhaseKind
+from vertraag.session.protocol import PhaseKind
+from vertraag.speak.voice import Breath
 
 # Events into the engine besides the pipeline's (speech_start, utterance, finding, raised_voice ...).
 TICK = "tick"  # time passed (one per frame); no fields

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from vertraag import datafile as c
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
-from vertraag.session import checked as c
 
 COMMANDS_FILE = "commands.toml"
 NEXT, PAUSE, RESUME, REPEAT, STOP, TIMEOUT = "next", "pause", "resume", "repeat", "stop", "timeout"

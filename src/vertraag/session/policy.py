@@ -14,11 +14,11 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from vertraag import datafile as c
 from vertraag.detect.category import NUDGED, Category
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
-from vertraag.session import checked as c
 from vertraag.session.prompts import load_prompts
-from vertraag.session.protocol import Breath
+from vertraag.speak.voice import Breath
 
 INTERVENTIONS_FILE = "interventions.toml"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from vertraag.datafile import Where, only_keys, read, text
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
-from vertraag.session.checked import Where, only_keys, read, text
 
 PROMPTS_FILE = "prompts.toml"
 PLACEHOLDERS = frozenset(

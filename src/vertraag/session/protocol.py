@@ -15,12 +15,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vertraag import datafile as c
 from vertraag.config import ProtocolSettings
-from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
-from vertraag.session import checked as c
+from vertraag.phrases import DEFAULT_LANGUAGE, protocol_dir
 from vertraag.session.prompts import Prompts, load_prompts
+from vertraag.speak.voice import Breath
 
-PROTOCOL_DIR = "protocols"
 SECTIONS = ("opening", "turn", "closing")
 TALKERS = ("speaker", "listener", "first", "second", "both", "none")
 TURN_ONLY_TALKERS = ("speaker", "listener")
@@ -52,17 +52,6 @@ KINDS = tuple(PhaseKind)
 ENDINGS = tuple(PhaseEnds)
 SPOKEN_KINDS = (PhaseKind.GUIDE, PhaseKind.BREATHING)  # phases that are vertraag speaking
 TIMED_KINDS = (PhaseKind.TALK, PhaseKind.WAIT)
-
-
-@dataclass(frozen=True)
-class Breath:
-    inhale_s: float
-    exhale_s: float
-    cycles: int
-
-    @property
-    def seconds(self) -> float:
-        return (self.inhale_s + self.exhale_s) * self.cycles
 
 
 @dataclass(frozen=True)
@@ -133,14 +122,6 @@ class Protocol:
             speaker, listener = (PARTNER_A, PARTNER_B) if turn % 2 == 0 else (PARTNER_B, PARTNER_A)
         who = {"speaker": speaker, "listener": listener, "first": PARTNER_A, "second": PARTNER_B}
         return Phase(spec, seconds, speaker, listener, who.get(spec.talker), turn)
-
-
-def protocol_dir(language: str = DEFAULT_LANGUAGE) -> Path:
-    return language_dir(language) / PROTOCOL_DIR
-
-
-def protocol_names(language: str = DEFAULT_LANGUAGE) -> list[str]:
-    return sorted(p.stem for p in protocol_dir(language).glob("*.toml"))
 
 
 @cache

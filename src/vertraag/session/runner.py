@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from vertraag import events as ev
 from vertraag.audio.frames import Frame
-from vertraag.config import Settings
 from vertraag.events import Event
 from vertraag.pipeline import Pipeline
 from vertraag.session.actions import (
@@ -39,7 +38,7 @@ from vertraag.session.actions import (
 from vertraag.session.commands import STOP
 from vertraag.session.engine import finish, start, step
 from vertraag.session.state import SessionConfig, State, initial_state
-from vertraag.session.voice import Voice
+from vertraag.speak.voice import Voice
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +80,6 @@ class SessionRunner:
         self._deaf_until = float("-inf")
         self._say_closing = True  # False after a stop from outside: the closing words are shown, not said
         self.outcome = SessionOutcome()
-
-    @classmethod
-    def for_recording(cls, pipeline: Pipeline, settings: Settings, voice: Voice) -> SessionRunner:
-        """A runner over recorded frames with these settings (protocol `vrij` unless they name another)."""
-        config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vrij")
-        tail_s = settings.session.half_duplex_tail_ms / MS_PER_S
-        return cls(pipeline, config, voice, tail_s=tail_s, stop_when_ended=False)
 
     @property
     def state(self) -> State:

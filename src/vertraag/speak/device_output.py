@@ -1,4 +1,5 @@
-"""One open output stream and its queue of sounds, for `SoundDevicePlayer` (sounddevice passed in).
+"""One open output stream and its queue of sounds, for `SoundDevicePlayer` (sounddevice passed in, from
+audio/devices.py, which also finds the device and its format).
 
 The callback is the only code on the audio thread. It copies samples from the sound at the head of the queue
 into PortAudio's buffer, pads with silence, and notes a few numbers (plain attributes: safe under the GIL).
@@ -12,32 +13,37 @@ import collections
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from vertraag.audio.devices import DeviceFormat, Direction, match_device
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.sound import Samples
 
 log = logging.getLogger(__name__)
 
 STALL_S = 2.0  # no callback for this long from a running stream: it is dead (PulseAudio bursts < 0.5 s)
-MAX_CHANNELS = 2  # devices that refuse mono get the same signal on both channels
 DTYPE = "float32"
-NO_SPEAKER = (
-    "Geen luidspreker gevonden: sluit er een aan of kies er een met --output-device; "
-    "'vertraag devices' toont ze."
+SPEAKER = Direction(
+    kind="output",
+    none_found=(
+        "Geen luidspreker gevonden: sluit er een aan of kies er een met --output-device; "
+        "'vertraag devices' toont ze."
+    ),
+    not_found="Luidspreker '{device}' niet gevonden; kies met --output-device een van deze (nummer of naam): "
+    "{choices}.",
+    unusable="De luidspreker '{name}' is niet te openen of speelt geen bruikbaar formaat; "
+    "controleer of hij aan staat, of kies een andere met --output-device.",
+    error=PlaybackUnavailable,
 )
+OutputFormat = DeviceFormat  # index, name, rate (Hz, what the stream runs at), channels
 
 
-@dataclass(frozen=True)
-class OutputFormat:
-    index: int
-    name: str
-    rate: int  # Hz, what the stream runs at
-    channels: int
+def choose_output(sd: Any, device: str | int | None, *, rate: int) -> OutputFormat:
+    """The output device the user means, at `rate` when it can, else its own rate; mono, else stereo."""
+    return match_device(sd, device, SPEAKER, rate=rate, own_rate_too=True, dtype=DTYPE)
 
 
 class _Item:
@@ -49,38 +55,6 @@ class _Item:
         self.id = sound_id
         self.column: npt.NDArray[np.float32] = samples.reshape(-1, 1)  # broadcasts onto any channel count
         self.position = 0
-
-
-def choose_output(sd: Any, device: str | int | None, *, rate: int) -> OutputFormat:
-    """The output device the user means, at `rate` when it can, else its own rate; mono, else stereo."""
-    outputs = [(int(d["index"]), str(d["name"])) for d in sd.query_devices() if d["max_output_channels"] > 0]
-    if not outputs:
-        raise PlaybackUnavailable(NO_SPEAKER)
-    try:
-        info = sd.query_devices(device, kind="output")
-    except (ValueError, sd.PortAudioError) as exc:
-        log.info("output device %r: %s", device, exc)
-        if device is None:
-            raise PlaybackUnavailable(NO_SPEAKER) from exc
-        choices = ", ".join(f"{index}: {name}" for index, name in outputs)
-        raise PlaybackUnavailable(
-            f"Luidspreker '{device}' niet gevonden; kies met --output-device een van deze (nummer of naam): "
-            f"{choices}."
-        ) from exc
-    index, name = int(info["index"]), str(info["name"])
-    channel_options = sorted({1, min(MAX_CHANNELS, int(info["max_output_channels"]))})
-    for candidate in dict.fromkeys([rate, int(info["default_samplerate"])]):
-        for channels in channel_options:
-            try:
-                sd.check_output_settings(device=index, samplerate=candidate, channels=channels, dtype=DTYPE)
-            except (ValueError, sd.PortAudioError) as exc:
-                log.debug("%s refuses %d Hz x %d: %s", name, candidate, channels, exc)
-                continue
-            return OutputFormat(index=index, name=name, rate=candidate, channels=channels)
-    raise PlaybackUnavailable(
-        f"De luidspreker '{name}' is niet te openen of speelt geen bruikbaar formaat; "
-        "controleer of hij aan staat, of kies een andere met --output-device."
-    )
 
 
 class PlaybackStream:

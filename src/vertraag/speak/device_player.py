@@ -23,9 +23,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
 
-from vertraag.audio.mic_source import parse_device
+from vertraag.audio.devices import import_sounddevice, parse_device
 from vertraag.speak.device_output import OutputFormat, PlaybackStream, choose_output
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.sound import Sound
@@ -36,17 +35,6 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_S = 5.0  # after a failed open, play() fails fast for this long instead of probing again
 # Each PortAudio re-initialisation also restarts the microphone's stream: rarely, even with no speaker.
 REINIT_INTERVAL_S = 30.0
-
-NO_PORTAUDIO = "PortAudio ontbreekt; installeer het met 'sudo apt install libportaudio2' en start opnieuw."
-
-
-def import_sounddevice() -> Any:
-    try:
-        import sounddevice
-    except OSError as exc:
-        raise PlaybackUnavailable(NO_PORTAUDIO) from exc
-    return sounddevice
-
 
 class SoundDevicePlayer:
     """A `Player` on a sound card output. `device`: part of a name or a number, as `--output-device` takes
@@ -136,7 +124,7 @@ class SoundDevicePlayer:
         return self._output
 
     def _open(self) -> PlaybackStream:
-        sd = import_sounddevice()
+        sd = import_sounddevice(PlaybackUnavailable)
         self._opens += 1
         try:
             return PlaybackStream(sd, choose_output(sd, self._device, rate=self._rate))

@@ -60,14 +60,6 @@ def silence(seconds: float, rate: int) -> Sound:
     return Sound(np.zeros(round(seconds * rate), dtype=np.float32), rate)
 
 
-def concat(*sounds: Sound) -> Sound:
-    """The sounds one after the other (all at the rate of the first)."""
-    if not sounds:
-        raise ValueError("nothing to join")
-    rate = sounds[0].rate
-    return Sound(np.concatenate([s.resampled(rate).samples for s in sounds]), rate)
-
-
 def read_wav(path: Path) -> Sound:
     """A WAV (or any format libsndfile reads), mixed to mono; a clear UserError when it cannot be read."""
     if not path.is_file():

@@ -23,7 +23,7 @@ from vertraag.events import CALIBRATION, Event
 from vertraag.loudness import SpeechLoudness, frame_dbfs
 from vertraag.recognize.base import Recognizer, RecognizerEvent, Utterance
 from vertraag.session.prompts import Prompts
-from vertraag.session.voice import Voice
+from vertraag.speak.voice import Voice
 from vertraag.start.profile import PartnerCalm, Profile
 from vertraag.vad import SpeechProbability, VoiceActivity
 

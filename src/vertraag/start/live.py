@@ -2,7 +2,7 @@
 
     display (main thread)                          worker thread (this module)
       keys  -> send("next") -> command queue  ->   drained once per frame: runner.command(name, audio time)
-      screen <- events queue  <-  every event of the one stream, plus `level` (the meter) and `error`
+      screen <- events queue  <-  every event of the one stream, plus `meter` (the level meter) and `error`
 
 The worker owns the microphone, the pipeline, the session runner and the voice; the display never touches
 them. Time is the frames' audio time; the session's clock starts at 0 when the protocol begins (after the
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vertraag import events as ev
+from vertraag.assemble import build_runner, session_config
 from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings
@@ -36,18 +37,17 @@ from vertraag.report.store import write_reason
 from vertraag.session.actions import SOURCE_BACK, SOURCE_LOST
 from vertraag.session.prompts import load_prompts
 from vertraag.session.runner import SessionRunner
-from vertraag.session.state import SessionConfig
-from vertraag.session.voice import Voice
+from vertraag.speak.voice import Voice
 from vertraag.start.calibrate import Calibration, Cancelled
 from vertraag.start.profile import Profile, load_profile, profiles_dir, save_profile
 from vertraag.vad import SpeechProbability
 
 log = logging.getLogger(__name__)
 
-LEVEL = "level"  # display only (not in `run --json`): `level_db`, `calm_db`, `threshold_db` (None = unknown)
+METER = "meter"  # display only (not in `run --json`): `level_db`, `calm_db`, `threshold_db` (None = unknown)
 ERROR = "error"  # the session could not go on: `message`, one clear sentence
 NOTICE = "notice"  # something the user should know while the session goes on (a file not saved): `message`
-LEVEL_EVERY_S = 0.1  # the meter moves ten times a second: smooth to the eye, cheap for the queue
+METER_EVERY_S = 0.1  # the meter moves ten times a second: smooth to the eye, cheap for the queue
 REPORT_LEVEL_EVERY_S = 1.0  # the session report's loudness over time (the pipeline's `level` events)
 STOP = "stop"
 END = "end"  # a stop from outside (SIGTERM, SIGINT): end now, the closing words shown, not said
@@ -139,7 +139,7 @@ class LiveSession:
 
     def _run(self, choice: Choice) -> None:
         settings = with_choice(self.settings, choice)
-        config = SessionConfig.load(settings.protocol, settings.session, default_protocol="vertraag")
+        config = session_config(settings, live=True)
         frames = self._metered(self.source.frames())
         profile = self.profile_for(choice.name_a, choice.name_b) if choice.reuse_profile else None
         if profile is None:
@@ -168,10 +168,8 @@ class LiveSession:
             calm_wps=_mean([p.calm_wps for p in partners]),
         )
         self._pipeline = pipeline
-        runner = SessionRunner(
-            pipeline, config, self.voice, tail_s=settings.session.half_duplex_tail_ms / 1000.0,
-            stop_when_ended=True, closing=report.closing if report is not None else None,
-        )  # fmt: skip
+        closing = report.closing if report is not None else None
+        runner = build_runner(pipeline, config, self.voice, settings, live=True, closing=closing)
         self._runner = runner
         try:
             for event in runner.run(self._session_frames(frames)):
@@ -207,7 +205,7 @@ class LiveSession:
         return calibration.run(choice.name_a, choice.name_b, choice.pause_word)
 
     def _metered(self, frames: Iterator[Frame]) -> Iterator[Frame]:
-        """The frames, with a `level` event for the meter every LEVEL_EVERY_S."""
+        """The frames, with a `meter` event every METER_EVERY_S."""
         power, count, next_t = 0.0, 0, 0.0
         for frame in frames:
             power += 10.0 ** (frame_dbfs(frame.samples) / 10.0)
@@ -216,13 +214,13 @@ class LiveSession:
                 level = max(MIN_DBFS, 10.0 * math.log10(power / count)) if power > 0 else MIN_DBFS
                 base = (self._base or 0) / SAMPLE_RATE  # in session time once the session runs
                 self._emit(self._level(frame.t_end - base, level))
-                power, count, next_t = 0.0, 0, frame.t_end + LEVEL_EVERY_S
+                power, count, next_t = 0.0, 0, frame.t_end + METER_EVERY_S
             yield frame
 
     def _level(self, t: float, level_db: float) -> Event:
         calm = self._pipeline.calm_db if self._pipeline is not None else None
         threshold = calm + self.settings.raised_voice.threshold_db if calm is not None else None
-        return Event(LEVEL, t, {"level_db": level_db, "calm_db": calm, "threshold_db": threshold})
+        return Event(METER, t, {"level_db": level_db, "calm_db": calm, "threshold_db": threshold})
 
     def _session_frames(self, frames: Iterator[Frame]) -> Iterator[Frame]:
         """The frames in session time (0 = the protocol's start), with the commands handled between them."""

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vertraag import datafile
 from vertraag.detect.category import CATEGORIES
-from vertraag.detect.words import schema
 from vertraag.detect.words.pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
 from vertraag.detect.words.rule_file import WITHOUT_REFRAME, rules_in
 from vertraag.detect.words.rules import Rule, Valence
@@ -78,9 +78,9 @@ class Lexicon:
 def load_lexicon(directory: Path) -> Lexicon:
     lexicon_path = directory / LEXICON_FILE
     data = load_toml(lexicon_path)
-    schema.known_keys(data, _LEXICON_TABLES, str(lexicon_path))
+    datafile.only_keys(data, _LEXICON_TABLES, str(lexicon_path))
     settings = _table(data, "settings", lexicon_path)
-    schema.known_keys(settings, _SETTINGS_KEYS, f"{lexicon_path} [settings]")
+    datafile.only_keys(settings, _SETTINGS_KEYS, f"{lexicon_path} [settings]")
     classes = _Classes(_all_classes(directory, _table(data, "classes", lexicon_path)), lexicon_path)
     limits = Limits(
         filler_words=_int(settings, "filler_words", lexicon_path),
@@ -120,14 +120,14 @@ def load_lexicon(directory: Path) -> Lexicon:
 
 def _all_classes(directory: Path, main: Mapping[str, Any]) -> dict[str, Any]:
     """The [classes] of lexicon.toml and of every lexicon-*.toml; a class defined twice is an error."""
-    merged = {name: schema.class_entries(name, entries, LEXICON_FILE) for name, entries in main.items()}
+    merged = {name: datafile.class_entries(name, entries, LEXICON_FILE) for name, entries in main.items()}
     for path in sorted(directory.glob(LEXICON_EXTRA_GLOB)):
         data = load_toml(path)
-        schema.known_keys(data, ("classes",), str(path))
+        datafile.only_keys(data, ("classes",), str(path))
         for name, entries in _table(data, "classes", path).items():
             if name in merged:
                 raise UserError(f"{path}: de klasse '{name}' bestaat al in een ander lexiconbestand.")
-            merged[name] = schema.class_entries(name, entries, str(path))
+            merged[name] = datafile.class_entries(name, entries, str(path))
     if _STEM_CLASS in merged and _INFINITIVE_CLASS not in merged:
         plain, separable = _derived_infinitives(merged)
         merged[_INFINITIVE_CLASS] = plain + separable
@@ -183,20 +183,20 @@ class _Classes:
 
 def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
     where = f"{LEXICON_FILE} [text]"
-    schema.known_keys(table, _TEXT_KEYS, where)
+    datafile.only_keys(table, _TEXT_KEYS, where)
     replacements = table.get("replacements", {})
     if not isinstance(replacements, dict) or not all(isinstance(v, str) for v in replacements.values()):
         raise UserError(f'{where}.replacements: elke vervanging is "woord" = "woord".')
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(schema.string_list(table, key, where))
+        return frozenset(datafile.string_list(table, key, where))
 
     subjects = {w: SUBJECT_PARTNER for w in words("partner")}
     subjects.update({w: SUBJECT_SELF for w in words("self")})
     subjects.update({w: SUBJECT_OTHER for w in words("other")})
     return TextRules(
         conjunctions=words("conjunctions"),
-        no_split=frozenset(_pair(p) for p in schema.string_list(table, "no_split", where)),
+        no_split=frozenset(_pair(p) for p in datafile.string_list(table, "no_split", where)),
         particles=words("particles"),
         particle_openers=words("particle_openers"),
         coordinators=words("coordinators"),
@@ -208,8 +208,8 @@ def _text_rules(table: Mapping[str, Any], subject_window: int) -> TextRules:
         finite_verbs=words("finite_verbs"),
         replacements={str(k): str(v) for k, v in replacements.items()},
         subject_window=subject_window,
-        adverbials=frozenset(_words(a) for a in schema.string_list(table, "adverbials", where)),
-        tags=frozenset(_words(a) for a in schema.string_list(table, "tags", where)),
+        adverbials=frozenset(_words(a) for a in datafile.string_list(table, "adverbials", where)),
+        tags=frozenset(_words(a) for a in datafile.string_list(table, "tags", where)),
         interjections=words("interjections"),
         possessed=words("possessed"),
     )
@@ -228,32 +228,32 @@ def _pair(text: str) -> tuple[str, str]:
 
 def _reframes(path: Path, compile_all: Any) -> tuple[tuple[Topic, ...], dict[str, str]]:
     data = load_toml(path)
-    schema.known_keys(data, ("fallback", "topic"), str(path))
+    datafile.only_keys(data, ("fallback", "topic"), str(path))
     fallback_table = _table(data, "fallback", path)
     nudges = [c for c in CATEGORIES if c not in WITHOUT_REFRAME]
-    schema.known_keys(fallback_table, nudges, f"{path} [fallback]")
-    fallbacks = {c: schema.text(fallback_table, c, f"{path} [fallback]") for c in nudges}
+    datafile.only_keys(fallback_table, nudges, f"{path} [fallback]")
+    fallbacks = {c: datafile.optional_text(fallback_table, c, f"{path} [fallback]") for c in nudges}
     missing = [c for c, sentence in fallbacks.items() if sentence is None]
     if missing:
         raise UserError(f"{path}: [fallback] mist een zin voor: {', '.join(missing)}.")
     topics = []
-    for i, table in enumerate(schema.tables(data, "topic", str(path))):
-        key = schema.text(table, "key", f"{path}, onderwerp {i + 1}")
+    for i, table in enumerate(datafile.tables(data, "topic", str(path))):
+        key = datafile.optional_text(table, "key", f"{path}, onderwerp {i + 1}")
         where = f"{path}, onderwerp '{key}'"
         if key is None:
             raise UserError(f"{path}, onderwerp {i + 1}: 'key' ontbreekt.")
-        schema.known_keys(table, ("key", "words", "categories", "reframe"), where)
-        reframe = schema.text(table, "reframe", where)
+        datafile.only_keys(table, ("key", "words", "categories", "reframe"), where)
+        reframe = datafile.optional_text(table, "reframe", where)
         if reframe is None:
             raise UserError(f"{where}: 'reframe' ontbreekt.")
-        categories = frozenset(schema.string_list(table, "categories", where))
+        categories = frozenset(datafile.string_list(table, "categories", where))
         if not categories <= set(nudges):
             raise UserError(f"{where}: onbekende categorie in 'categories' (bekend: {', '.join(nudges)}).")
         topics.append(
             Topic(
                 key=key,
                 patterns=compile_all(
-                    schema.string_list(table, "words", where, required=True), f"{where}, 'words'"
+                    datafile.string_list(table, "words", where, required=True), f"{where}, 'words'"
                 ),
                 categories=categories,
                 reframe=reframe,
@@ -267,12 +267,12 @@ def _frames(path: Path) -> dict[str, list[str]]:
     if not path.exists():
         return {}
     data = load_toml(path)
-    schema.known_keys(data, ("frames", "calm_frames"), str(path))
+    datafile.only_keys(data, ("frames", "calm_frames"), str(path))
     frames, calm = _table(data, "frames", path), _table(data, "calm_frames", path)
     for name in frames:
-        schema.string_list(frames, name, f"{path} [frames]", required=True)
+        datafile.string_list(frames, name, f"{path} [frames]", required=True)
     for name in calm:
-        schema.string_list(calm, name, f"{path} [calm_frames]", required=True)
+        datafile.string_list(calm, name, f"{path} [calm_frames]", required=True)
     if not set(calm) <= set(CATEGORIES):
         raise UserError(f"{path}: [calm_frames] kent alleen de categorieën {', '.join(CATEGORIES)}.")
     unknown = {str(name) for names in calm.values() for name in names} - set(frames)

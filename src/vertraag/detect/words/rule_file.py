@@ -1,6 +1,6 @@
 """Reading the [[rule]] tables of `rules.toml` and `rules-<category>.toml` into checked `Rule`s.
 
-Every key is checked (schema.py): an unknown key, category or subject, a list written as a text, a yes/no
+Every key is checked (datafile.py): an unknown key, category or subject, a list written as a text, a yes/no
 that is not true/false, an empty pattern, is a `UserError` naming the file, the rule and the key. Every key is
 documented for therapists in the header of `phrases/nl/rules.toml` (a test holds the two together).
 """
@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from vertraag import datafile
 from vertraag.detect.category import CATEGORIES, Category
-from vertraag.detect.words import schema
 from vertraag.detect.words.pattern import Pattern
 from vertraag.detect.words.rules import NEGATIVE, POSITIVE, SCOPE_CLAUSE, SCOPE_SENTENCE, Rule
 from vertraag.detect.words.text import SUBJECTS, normalise_word
@@ -38,47 +38,47 @@ def rules_in(path: Path, compile_all: Any, frames: Mapping[str, Sequence[str]]) 
     """The [[rule]]s of one file; `frames` (category -> patterns) are added to each rule's
     `unless_in_sentence`: a calm frame anywhere in the sentence cancels every rule of that category."""
     data = load_toml(path)
-    schema.known_keys(data, RULES_FILE_TABLES, str(path))
+    datafile.only_keys(data, RULES_FILE_TABLES, str(path))
     return [
         _rule(table, i, path, compile_all, frames)
-        for i, table in enumerate(schema.tables(data, "rule", str(path)))
+        for i, table in enumerate(datafile.tables(data, "rule", str(path)))
     ]
 
 
 def _rule(
     table: Mapping[str, Any], index: int, path: Path, compile_all: Any, frames: Mapping[str, Sequence[str]]
 ) -> Rule:
-    rule_id = schema.text(table, "id", f"{path}, regel {index + 1}")
+    rule_id = datafile.optional_text(table, "id", f"{path}, regel {index + 1}")
     if rule_id is None:
         raise UserError(
             f"{path}, regel {index + 1}: 'id' ontbreekt; geef elke regel een vaste naam, "
             f"zoals id = \"threat-packing\" (die naam staat in elke vondst en in 'vertraag scan --explain')."
         )
     where = f"{path}, regel '{rule_id}'"
-    schema.known_keys(table, RULE_KEYS, where)
-    category = schema.text(table, "category", where, default="") or ""
+    datafile.only_keys(table, RULE_KEYS, where)
+    category = datafile.optional_text(table, "category", where) or ""
     if category not in CATEGORIES:
         raise UserError(f"{where}: onbekende categorie '{category}' (bekend: {', '.join(CATEGORIES)}).")
-    sources = schema.string_list(table, "patterns", where)
-    single = schema.text(table, "pattern", where)
+    sources = datafile.string_list(table, "patterns", where)
+    single = datafile.optional_text(table, "pattern", where)
     sources += [single] if single is not None else []
     if not sources:
         raise UserError(f"{where}: 'pattern' of 'patterns' ontbreekt.")
-    subject = schema.string_list(table, "subject", where) if "subject" in table else None
+    subject = datafile.string_list(table, "subject", where) if "subject" in table else None
     if subject is not None and not set(subject) <= SUBJECTS:
         raise UserError(f"{where}: 'subject' kent alleen {', '.join(sorted(SUBJECTS))}.")
-    scope = schema.text(table, "scope", where, default=SCOPE_CLAUSE)
-    valence = schema.text(table, "cancel_valence", where)
+    scope = datafile.text(table, "scope", where, default=SCOPE_CLAUSE)
+    valence = datafile.optional_text(table, "cancel_valence", where)
     if scope not in (SCOPE_CLAUSE, SCOPE_SENTENCE) or valence not in (None, POSITIVE, NEGATIVE):
         raise UserError(f"{where}: 'scope' is clause/sentence en 'cancel_valence' is positive/negative.")
-    with_category = frozenset(schema.string_list(table, "with_category", where))
+    with_category = frozenset(datafile.string_list(table, "with_category", where))
     if not with_category <= set(CATEGORIES):
         raise UserError(f"{where}: onbekende categorie in 'with_category'.")
-    schema.text(table, "note", where)
+    datafile.optional_text(table, "note", where)
 
     def patterns(key: str, extra: Sequence[str] = ()) -> tuple[Pattern, ...]:
         compiled: tuple[Pattern, ...] = compile_all(
-            [*schema.string_list(table, key, where), *extra], f"{where}, '{key}'"
+            [*datafile.string_list(table, key, where), *extra], f"{where}, '{key}'"
         )
         return compiled
 
@@ -88,16 +88,16 @@ def _rule(
         category=category,
         patterns=compile_all(sources, f"{where}, 'patterns'"),
         subject=frozenset(subject) if subject is not None else None,
-        addressed=schema.flag(table, "addressed", where),
+        addressed=datafile.flag(table, "addressed", where),
         unless=patterns("unless"),
-        negated_unless_holds=schema.flag(table, "negated_unless_holds", where),
+        negated_unless_holds=datafile.flag(table, "negated_unless_holds", where),
         requires=patterns("requires"),
-        unless_before=_normalised(schema.string_list(table, "unless_before", where)),
-        unless_after=_normalised(schema.string_list(table, "unless_after", where)),
-        negatable=schema.flag(table, "negatable", where),
-        not_in_questions=schema.flag(table, "not_in_questions", where),
-        opens_sentence=schema.flag(table, "opens_sentence", where),
-        opens_clause=schema.flag(table, "opens_clause", where),
+        unless_before=_normalised(datafile.string_list(table, "unless_before", where)),
+        unless_after=_normalised(datafile.string_list(table, "unless_after", where)),
+        negatable=datafile.flag(table, "negatable", where),
+        not_in_questions=datafile.flag(table, "not_in_questions", where),
+        opens_sentence=datafile.flag(table, "opens_sentence", where),
+        opens_clause=datafile.flag(table, "opens_clause", where),
         unless_next_clause=patterns("unless_next_clause"),
         unless_in_sentence=calm,
         frame_starts=frozenset().union(*(p.first_words for p in calm)),
@@ -105,9 +105,9 @@ def _rule(
         cancel_valence=valence,
         scope=scope,
         with_category=with_category,
-        reframe=schema.text(table, "reframe", where),
-        examples=tuple(schema.string_list(table, "examples", where)),
-        counter=tuple(schema.string_list(table, "counter", where)),
+        reframe=datafile.optional_text(table, "reframe", where),
+        examples=tuple(datafile.string_list(table, "examples", where)),
+        counter=tuple(datafile.string_list(table, "counter", where)),
         file=path.name,
     )
 

@@ -1,6 +1,6 @@
 """The one check of settings, wherever they come from: the TOML file, `$VERTRAAG_MODEL` or a flag.
 
-It reads the schema from the dataclasses in `config.py` (field types with `Annotated` ranges, `choices`
+It reads the schema from the dataclasses in schema.py (field types with `Annotated` ranges, `choices`
 metadata), so nothing here names a section or a key. msgspec converts and checks types and ranges; this
 module adds unknown keys, names from a list and finite numbers, and turns every refusal into one line that
 names where the value came from, the key, and what is allowed. Exit code 2, like every `UserError`.
@@ -18,7 +18,7 @@ from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 
-from vertraag.config import CHOICES, Settings
+from vertraag.config.schema import CHOICES, Names, Settings
 from vertraag.errors import UserError
 
 _WORDS = {  # a type in words (for what is allowed)
@@ -32,22 +32,24 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _PATH = re.compile(r" - at `\$((?:\.\w+)*)")  # where msgspec says the problem is: " - at `$.audio.block_ms`"
 
 
-def checked(data: Mapping[str, Any], *, where: str) -> Settings:
+def checked(data: Mapping[str, Any], *, where: str, names: Names) -> Settings:
     """Settings from a TOML table, or a UserError in one line naming `where`, the key and what is allowed."""
     _refuse_unknown(Settings, data, section=None, where=where)
     try:
         settings = msgspec.convert(data, Settings, strict=True)
     except msgspec.ValidationError as exc:
-        raise _refusal(str(exc), data, where=where) from None
-    _check_values(settings, where=where)
+        raise _refusal(str(exc), data, where=where, names=names) from None
+    _check_values(settings, where=where, names=names)
     return settings
 
 
-def checked_override(settings: Settings, section: str, changes: Mapping[str, Any], *, where: str) -> Settings:
+def checked_override(
+    settings: Settings, section: str, changes: Mapping[str, Any], *, where: str, names: Names
+) -> Settings:
     """`settings` with some keys of one section replaced, checked like a file (values from `where`)."""
     data = msgspec.to_builtins(settings)
     data[section] = {**data[section], **changes}
-    return checked(data, where=where)
+    return checked(data, where=where, names=names)
 
 
 def sections() -> dict[str, type[Any]]:
@@ -60,11 +62,11 @@ def keys() -> dict[str, list[str]]:
     return {name: [f.name for f in dataclasses.fields(cls)] for name, cls in sections().items()}
 
 
-def allowed(cls: type[Any], key: str) -> str:
+def allowed(cls: type[Any], key: str, names: Names) -> str:
     """What key `key` of dataclass `cls` takes, in a few Dutch words."""
     meta = {f.name: f.metadata for f in dataclasses.fields(cls)}[key]
-    if CHOICES in meta and (names := list(meta[CHOICES]())):
-        text = "een van " + ", ".join(f'"{n}"' for n in names)
+    if CHOICES in meta and (choices := list(names.get(meta[CHOICES], ()))):
+        text = "een van " + ", ".join(f'"{n}"' for n in choices)
         return text + (" (of laat de regel weg)" if _optional(_hints(cls)[key]) else "")
     return _describe(_hints(cls)[key])
 
@@ -82,7 +84,7 @@ def _refuse_unknown(cls: type[Any], data: Mapping[str, Any], *, section: str | N
             _refuse_unknown(sub, value, section=key, where=where)
 
 
-def _refusal(error: str, data: Mapping[str, Any], *, where: str) -> UserError:
+def _refusal(error: str, data: Mapping[str, Any], *, where: str, names: Names) -> UserError:
     match = _PATH.search(error)
     path = match.group(1).split(".")[1:] if match else []
     if len(path) == 1:
@@ -92,27 +94,27 @@ def _refusal(error: str, data: Mapping[str, Any], *, where: str) -> UserError:
         )
     if len(path) >= 2:
         section, key = path[0], path[1]
-        return _bad_value(section, key, data[section][key], where=where)
+        return _bad_value(section, key, data[section][key], where=where, names=names)
     return UserError(f"{where}: {error}")  # the top of a TOML file is always a table: not expected
 
 
-def _bad_value(section: str, key: str, value: Any, *, where: str) -> UserError:
-    what = allowed(sections()[section], key)
+def _bad_value(section: str, key: str, value: Any, *, where: str, names: Names) -> UserError:
+    what = allowed(sections()[section], key, names)
     return UserError(f"{where}: [{section}] {key} = {_show(value)} kan niet; toegestaan: {what}.")
 
 
-def _check_values(settings: Settings, *, where: str) -> None:
+def _check_values(settings: Settings, *, where: str, names: Names) -> None:
     """What msgspec does not check: names from a list, and numbers that are numbers (not inf or nan)."""
     for section in sections():
         part = getattr(settings, section)
         for f in dataclasses.fields(part):
             value = getattr(part, f.name)
             if isinstance(value, float) and not math.isfinite(value):
-                raise _bad_value(section, f.name, value, where=where)
+                raise _bad_value(section, f.name, value, where=where, names=names)
             if CHOICES in f.metadata and value is not None:
-                names = f.metadata[CHOICES]()
-                if names and value not in names:
-                    raise _bad_value(section, f.name, value, where=where)
+                choices = names.get(f.metadata[CHOICES], ())
+                if choices and value not in choices:
+                    raise _bad_value(section, f.name, value, where=where, names=names)
 
 
 def _describe(hint: Any) -> str:

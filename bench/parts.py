@@ -26,12 +26,12 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from bench import latency
+from bench.compose import REPO_ROOT
+from bench.measure import cpu_seconds, peak_rss_mb, rss_mb, spread
+from bench.scenes import Mark
+from bench.session_runs import BLOCK_SAMPLES, Emitted, TriggerStandIn, run_scene
 from vertraag.audio.frames import SAMPLE_RATE, Frame, frames_from_blocks
-from vertraag.bench import latency
-from vertraag.bench.compose import REPO_ROOT
-from vertraag.bench.measure import cpu_seconds, peak_rss_mb, rss_mb, spread
-from vertraag.bench.scenes import Mark
-from vertraag.bench.session_runs import BLOCK_SAMPLES, Emitted, TriggerStandIn, run_scene
 from vertraag.config import RecognizerSettings, Settings
 from vertraag.recognize.base import Recognizer
 

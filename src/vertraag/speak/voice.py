@@ -1,18 +1,21 @@
-"""vertraag's voice as the session runner sees it: play this at audio time `at`, and how long it lasts.
+"""vertraag's own voice as the session runner sees it: play this at audio time `at`, and how long it lasts.
+
+("voice" in speak/ is vertraag's own speech; who of the couple is speaking is voices/, and whether anyone
+speaks at all is voice activity, vad.py.)
+
 
 - `SpeakerVoice`: live, through a `speak.Speaker` (pyttsx3 or a voice folder, played with sounddevice). The
   microphone can hear it, so the runner keeps the microphone deaf while it plays (half-duplex).
 - `SilentVoice`: for a recording: nothing is played; a prompt lasts as long as it would take to say at the
   calm rate, so the session's timing is what it would have been.
 - `MixdownVoice`: for a recording with `--speak-to OUT.wav`: renders every sound and keeps it with its time,
-  to be mixed into the recording (`mixdown.py`).
+  to be mixed into the recording (`speak/mixdown.py`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
-
-from vertraag.session.protocol import Breath
 
 if TYPE_CHECKING:
     from vertraag.speak.sound import Sound
@@ -23,6 +26,20 @@ SECONDS_PER_MINUTE = 60.0
 CHIME_SECONDS = 2.5
 # A pause after each sentence when estimating how long a prompt takes to say.
 SENTENCE_PAUSE_S = 0.4
+
+
+@dataclass(frozen=True)
+class Breath:
+    """A guided breath: in for `inhale_s`, out for `exhale_s`, `cycles` times (protocols and interventions
+    ask for one)."""
+
+    inhale_s: float
+    exhale_s: float
+    cycles: int
+
+    @property
+    def seconds(self) -> float:
+        return (self.inhale_s + self.exhale_s) * self.cycles
 
 
 class Voice(Protocol):

@@ -1,29 +1,27 @@
-"""Settings: one tree of frozen dataclasses, loaded from TOML; command-line flags only override it.
+"""Settings: one tree of frozen dataclasses, loaded from TOML (load.py); command-line flags only override it.
 
-Units are in the names (`hold_ms`, `threshold_db`). Every default has its reason beside it. The file is
-`--config PATH`, else `$VERTRAAG_CONFIG`, else `~/.config/vertraag/config.toml` when it exists.
+Units are in the names (`hold_ms`, `threshold_db`). Every default has its reason beside it.
 
 The dataclasses are also the schema: a field's type says what is allowed (the `Annotated` ranges below,
-checked by msgspec; `choices(...)` for a name from a list), and the file, `$VERTRAAG_MODEL` and the flags all
-pass the same check (`config_check.py`), so a new section or key is checked without extra code.
+checked by msgspec; `choices(kind)` for a name from a list that lives elsewhere and is passed in when
+checked), and the file, `$VERTRAAG_MODEL` and the flags all pass the same check (check.py), so a new section
+or key is checked without extra code.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated, Any
 
 from msgspec import Meta
 
-from vertraag.errors import UserError
-
-CONFIG_ENV = "VERTRAAG_CONFIG"
-MODEL_ENV = "VERTRAAG_MODEL"
-CHOICES = "choices"  # field metadata key: a function giving the allowed names (read by config_check)
+CHOICES = "choices"  # field metadata key: the kind of name the field takes (one of the kinds below)
+ENGINE = "engine"  # a speech recogniser: the model catalogue's engines (models/catalog.py)
+PROTOCOL = "protocol"  # a conversation: the protocol files (phrases.protocol_names)
+# The names of each kind, passed in by whoever checks settings (vertraag.known): settings import nothing
+# of vertraag.
+Names = Mapping[str, Sequence[str]]
 
 # What a value may be. Ranges are what still makes sense, not what is wise: the defaults are the wise part.
 Ms = Annotated[int, Meta(ge=0)]  # a duration in milliseconds of audio
@@ -41,22 +39,9 @@ Factor = Annotated[float, Meta(gt=1, le=10)]  # "faster than calm" needs a facto
 WordsPerMinute = Annotated[int, Meta(ge=80, le=300)]  # slower or faster than that is hard to follow
 
 
-def choices(names: Callable[[], Sequence[str]]) -> Any:
-    """A field whose value must be one of `names()` (read when checked, so the list can live elsewhere)."""
-    return {CHOICES: names}
-
-
-def engine_names() -> Sequence[str]:
-    from vertraag.recognize.factory import ENGINES  # the factory imports this module: import when asked
-
-    return ENGINES
-
-
-def protocol_names() -> Sequence[str]:
-    """The protocol files in phrases/nl/protocols/ (the session's list, so there is one)."""
-    from vertraag.session.protocol import protocol_names as names  # imports this module too
-
-    return names()
+def choices(kind: str) -> Any:
+    """A field whose value must be one of the names of `kind` (passed in when checked)."""
+    return {CHOICES: kind}
 
 
 @dataclass(frozen=True)
@@ -105,8 +90,8 @@ class RaisedVoiceSettings:
 
 @dataclass(frozen=True)
 class RecognizerSettings:
-    # "vosk" (default, streaming) | "whisper" (extra `whisper`) | "none"
-    engine: str = field(default="vosk", metadata=choices(engine_names))
+    # "vosk" (streaming) | "whisper" (extra `whisper`) | "none"; None = the factory's default (vosk)
+    engine: Name | None = field(default=None, metadata=choices(ENGINE))
     model: Name | None = None  # a model directory or name; None = the default Dutch model for the engine
     partial_interval_ms: Ms = 500  # at most one `partial` event this often (audio time)
 
@@ -117,7 +102,7 @@ class ProtocolSettings:
 
     # vrij | vertraag | spreker-luisteraar | time-out (phrases/nl/protocols/). None: `vertraag` live,
     # `vrij` for a recording (a recording has no one to guide).
-    name: Name | None = field(default=None, metadata=choices(protocol_names))
+    name: Name | None = field(default=None, metadata=choices(PROTOCOL))
     partner_a: Name = "partner een"  # who starts; spoken in the prompts, so write names as they sound
     partner_b: Name = "partner twee"
     turn_seconds: PositiveSeconds | None = None  # the speaker's turn (vertraag: 120 s)
@@ -189,52 +174,3 @@ class Settings:
     session: SessionSettings = field(default_factory=SessionSettings)
     speech_rate: SpeechRateSettings = field(default_factory=SpeechRateSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
-
-
-def default_config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "vertraag" / "config.toml"
-
-
-def load_settings(path: Path | None = None) -> Settings:
-    """Settings from `path` (or the default locations); a broken file is a clear UserError."""
-    from vertraag.config_check import checked
-
-    if path is None:
-        env = os.environ.get(CONFIG_ENV)
-        path = Path(env) if env else default_config_path()
-        if not path.exists():
-            return _with_env(Settings())
-    if path.exists() and not path.is_file():  # a pipe would wait for a writer forever: refuse it at once
-        raise UserError(f"Het configuratiebestand {path} is geen gewoon bestand (een map, pipe of apparaat).")
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise UserError(f"Configuratiebestand niet gevonden: {path}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"Het configuratiebestand {path} is geen geldige TOML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "geen UTF-8"
-        raise UserError(f"Kan het configuratiebestand {path} niet lezen: {reason}") from exc
-    return _with_env(checked(data, where=str(path)))
-
-
-def _with_env(settings: Settings) -> Settings:
-    from vertraag.config_check import checked_override
-
-    model = os.environ.get(MODEL_ENV)
-    if not model:
-        return settings
-    return checked_override(settings, "recognizer", {"model": model}, where=MODEL_ENV)
-
-
-def override(settings: Settings, section: str, **changes: Any) -> Settings:
-    """Settings with some fields of one section replaced (for command-line flags); None means 'not given'.
-    The new values pass the same check as the file's."""
-    from vertraag.config_check import checked_override
-
-    given = {k: v for k, v in changes.items() if v is not None}
-    if not given:
-        return settings
-    return checked_override(settings, section, given, where="opdrachtregel")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bench import compose as c
 from vertraag.audio.frames import SAMPLE_RATE
-from vertraag.bench import compose as c
 
 ABSOLUTE, THREAT, RAISED = "absolute", "threat", "raised_voice"
 # Trigger sentences, with the espeak-ng voice and speed that Whisper base hears right (measured for

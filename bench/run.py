@@ -22,14 +22,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from vertraag.bench import compose, parts, scenes
-from vertraag.bench.measure import DECIMALS
+from bench import compose, parts, scenes
+from bench.measure import DECIMALS
 from vertraag.config import Settings
 from vertraag.errors import UserError
+from vertraag.models.catalog import ENGINES, NO_ENGINE
 from vertraag.phrases import message
 
-ENGINES = ("vosk", "whisper")
-STARTUP_ENGINES = ("none", *ENGINES)
+STARTUP_ENGINES = (NO_ENGINE, *ENGINES)
 PART_TIMEOUT_S = 3 * 3600.0  # a two-hour soak included
 STARTUP_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 20.0

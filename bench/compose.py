@@ -31,7 +31,7 @@ Float = npt.NDArray[np.float64]
 
 INT16_MAX = 32767
 FULL_SCALE = 32768.0
-REPO_ROOT = Path(__file__).resolve().parents[3]  # src/vertraag/bench/compose.py in a checkout
+REPO_ROOT = Path(__file__).resolve().parents[1]  # bench/compose.py in a checkout
 SPEECH_DIR = REPO_ROOT / "tests" / "data" / "speech-nl"
 
 # A level that sounds like someone talking at a normal distance from a laptop microphone.

@@ -14,13 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from vertraag.assemble import recording_runner
 from vertraag.audio.frames import Frame
 from vertraag.config import Settings
 from vertraag.events import Event
-from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import Recognizer, RecognizerEvent, Utterance, Word
-from vertraag.session.runner import SessionRunner
-from vertraag.session.voice import SilentVoice
 
 BLOCK_SAMPLES = 1024  # what a sound card hands over at once (64 ms)
 STAND_IN_TEXT = "je luistert ook nooit naar me"  # an absolute: the word detector always finds it
@@ -47,11 +45,7 @@ class _FrameClock:
 
 def run_scene(frames: Iterable[Frame], settings: Settings, *, recognizer: Recognizer | None) -> list[Emitted]:
     """Every event of the session over `frames`, with its decision time."""
-    from vertraag.detect.words import WordDetector
-
-    words = WordDetector.load() if recognizer is not None else None
-    pipeline = Pipeline(settings, recognizer=recognizer, word_detector=words)
-    runner = SessionRunner.for_recording(pipeline, settings, SilentVoice(settings.voice.rate_wpm))
+    runner = recording_runner(settings, recognizer=recognizer)
     clock = _FrameClock(frames)
     return [Emitted(event, clock.now) for event in runner.run(clock)]
 

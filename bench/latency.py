@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.measure import spread
+from bench.scenes import RAISED, Mark
+from bench.session_runs import Emitted
 from vertraag import events as ev
-from vertraag.bench.measure import spread
-from vertraag.bench.scenes import RAISED, Mark
-from vertraag.bench.session_runs import Emitted
 
 # A time belongs to a mark when it lies in the mark's speech, give or take this much (an engine's times
 # are a little early or late at the edges).
