@@ -82,7 +82,7 @@ class Drive:
         return [(t, a) for t, a in self.log if isinstance(a, Say) and (reason is None or a.reason == reason)]
 
     def interventions(self) -> list[tuple[float, Say]]:
-        return [(t, a) for t, a in self.says() if a.reason not in ("protocol", "command")]
+        return [(t, a) for t, a in self.says() if a.reason not in ("protocol", "reply")]
 
     def phases(self) -> list[tuple[float, PhaseChange]]:
         return [(t, a) for t, a in self.log if isinstance(a, PhaseChange)]

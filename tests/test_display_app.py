@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, Input, Select, Static
 
-from vertraag.display.app import SessionScreen, VertraagApp
+from vertraag.display.app import HelpScreen, SessionScreen, VertraagApp
 from vertraag.display.meter import CALM_MARK, THRESHOLD_MARK, meter
 from vertraag.events import Event
 from vertraag.start.live import METER, Choice
@@ -34,7 +34,7 @@ class FakeSession:
     def send(self, command: str) -> None:
         self.sent.append(command)
         if command == "pause":
-            self.events.put(Event("prompt", 1.0, {"id": "pauze", "text": "Pauze.", "reason": "command"}))
+            self.events.put(Event("prompt", 1.0, {"id": "pauze", "text": "Pauze.", "reason": "reply"}))
         if command == "stop":
             self._stopped.set()
 
@@ -155,11 +155,11 @@ def test_the_model_holds_the_timer_and_says_when_the_microphone_is_gone_and_back
     model.apply(Event("timer", 3.0, {"running": True, "remaining": 120.0}), now=103.0)
     assert model.remaining(113.0) == 110.0  # counts down on the display's clock
     model.apply(Event("source_problem", 13.0, {"reason": "weg"}), now=113.0)
-    gone = {"id": "microfoon_weg", "text": "De microfoon is weg.", "reason": "command"}
+    gone = {"id": "microfoon_weg", "text": "De microfoon is weg.", "reason": "reply"}
     model.apply(Event("prompt", 13.0, gone), now=113.0)
     model.apply(Event("timer", 13.0, {"running": False, "remaining": 110.0}), now=113.0)
     assert model.status == MIC_LOST and model.remaining(200.0) == 110.0  # held while it is gone
-    back = {"id": "microfoon_terug", "text": "Terug.", "reason": "command"}
+    back = {"id": "microfoon_terug", "text": "Terug.", "reason": "reply"}
     model.apply(Event("prompt", 13.0, back), now=200.0)
     assert not model.mic_lost and model.status == ""
     assert model.counts["prompts"] == 0  # the notices are not interventions
@@ -182,4 +182,39 @@ def test_a_stop_from_outside_closes_the_setup_form_and_a_session_at_once() -> No
             session.send("stop")
             await _settle(pilot, 1.0)
             assert not app.is_running  # not the 30 s the last screen stays after a q
+
+    asyncio.run(scenario())
+
+
+class SafetySession(FakeSession):
+    """A session that stops for safety: the help lines, then the end."""
+
+    def run(self, choice: Choice) -> None:
+        self.choice = choice
+        self.events.put(Event("phase", 0.0, PHASE))
+        help_text = "We stoppen hier. Bel Veilig Thuis: 0800-2000. Bij direct gevaar: 112."
+        self.events.put(Event("prompt", 3.0, {"id": "veiligheid", "text": help_text, "reason": "safety"}))
+        self.events.put(Event("session_end", 3.0, {"reason": "safety"}))
+        self.events.put(None)
+
+
+def test_after_a_safety_stop_the_help_lines_stay_until_a_key_and_never_invite_a_next_session() -> None:
+    async def scenario() -> None:
+        app = VertraagApp(SafetySession(), DEFAULTS, ask=False, clock=lambda: 10.0, close_after_s=0.2)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot, 1.0)  # well past close_after_s: still open
+            assert app.is_running and app.return_value is None
+            shown = _text(app, "#help")
+            for number in ("0800-2000", "112", "113", "1712", "1813", "veiligthuis.nl"):
+                assert number in shown, number
+            last = shown.strip().splitlines()[-1]
+            assert "toets" in last and "volgende keer" not in last and "samen" not in last
+            app.pop_screen()  # the session screen under it: its last line is no invitation either
+            assert "volgende keer" not in _text(app, "#status")
+            app.push_screen(HelpScreen())
+            await pilot.pause()
+            await pilot.press("x")
+            await _settle(pilot)
+        assert app.return_value is app.model and app.model.ended == "safety"
+
     asyncio.run(scenario())

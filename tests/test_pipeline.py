@@ -52,7 +52,7 @@ def test_an_unsafe_utterance_becomes_a_finding_with_a_reframe() -> None:
     utterance, finding = events[1], events[2]
     assert finding.t == utterance.t == utterance.data["end"]
     assert finding.data["category"] == "absolute" and finding.data["match"] == "nooit"
-    assert finding.data["reframe"].startswith("Wil je")
+    assert finding.data["reframe"].startswith("Probeer het eens")
     assert finding.data["rule"] == "absolute-never"  # the stable id of the rule, as written in its file
     assert [w["word"] for w in utterance.data["words"]] == SAID.split()
     assert recognizer.frames == FRAMES and recognizer.closed

@@ -173,7 +173,7 @@ def expected_counts(events: list[dict[str, Any]]) -> dict[str, Any]:
     unsafe = Counter(f["category"] for f in findings if f["category"] != "i_message")
     return {
         "prompts": len(prompts),
-        "interventions": sum(1 for p in prompts if p["reason"] not in ("protocol", "command", "i_message")),
+        "interventions": sum(1 for p in prompts if p["reason"] not in ("protocol", "reply", "i_message")),
         "prompts_by_reason": dict(sorted(Counter(p["reason"] for p in prompts).items())),
         "language": dict(sorted(unsafe.items())),
         "i_messages": sum(1 for f in findings if f["category"] == "i_message"),

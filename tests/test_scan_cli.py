@@ -28,7 +28,7 @@ def test_the_new_user_examples_from_the_issue() -> None:
     [record] = scan(stdin=b"je luistert ook nooit\n")
     assert record["text"] == "je luistert ook nooit"
     [finding] = record["findings"]
-    assert finding["category"] == "absolute" and finding["reframe"].startswith("Wil je")
+    assert finding["category"] == "absolute" and finding["reframe"].startswith("Probeer het eens")
     assert record["text"][finding["start"] : finding["end"]] == finding["match"] == "nooit"
     assert scan(stdin=b"ik wil je nooit kwijt\n") == [{"text": "ik wil je nooit kwijt", "findings": []}]
 

@@ -10,21 +10,22 @@ from vertraag.session.actions import Timer
 NOOIT = {
     "category": "absolute",
     "match": "nooit",
-    "reframe": "Wil je het proberen als: ik voelde me niet gehoord?",
+    "reframe": "Probeer het eens zo: ik voelde me niet gehoord.",
 }
 THREAT = {"category": "threat", "match": "dan ga ik weg", "reframe": "Wil je zeggen wat je nodig hebt?"}
 
 
 def test_the_structured_dialogue_runs_its_phases_in_order_and_swaps_roles() -> None:
     d = Drive("vertraag", turn_seconds=10, mirror_seconds=5, breathing=False)
-    d.until(600)
+    d.until(1200)
     order = [(p.phase, p.speaker) for _, p in d.phases()]
     assert order[0] == ("welkom", None)
     assert ("ademen", None) not in order  # switched off
-    turn = ["spreken", "spiegelen", "aanvullen", "valideren"]
-    assert [p for p, _ in order[1:9]] == turn + turn
-    assert order[1][1] == "partner een" and order[5][1] == "partner twee"  # then they swap
-    assert [p for p, _ in order[9:]] == ["waardering-eerste", "waardering-tweede", "afsluiting"]
+    # mirror, "klopt dat? is er meer?", what is added mirrored too, validate, empathy, the speaker's check
+    turn = ["spreken", "spiegelen", "aanvullen", "nog-spiegelen", "valideren", "inleven", "klopt-dat"]
+    assert [p for p, _ in order[1:15]] == turn + turn
+    assert order[1][1] == "partner een" and order[8][1] == "partner twee"  # then they swap
+    assert [p for p, _ in order[15:]] == ["waardering-eerste", "waardering-tweede", "afsluiting"]
     assert d.ended() == "done"
 
 
@@ -153,7 +154,7 @@ def test_repeated_raised_voices_propose_a_time_out_which_runs_and_returns() -> N
     reasons = [s.reason for _, s in d.interventions()]
     assert reasons[-1] == "escalation", reasons
     phases = [p.phase for _, p in d.phases()]
-    assert phases[-3:] == ["time-out", "tips", "pauze"]
+    assert phases[-4:] == ["time-out", "tips", "meer-tijd", "pauze"]
     d.wait(20 * 60 + 60)
     phases = [p.phase for _, p in d.phases()]
     assert phases[-3:] == ["pauze", "terug", "spreken"] or phases[-4:-1] == ["pauze", "terug", "spreken"]
@@ -169,7 +170,7 @@ def test_a_proposed_time_out_can_be_declined() -> None:
     d.speak(0.8, "verder")
     d.wait(30)
     assert [p.phase for _, p in d.phases()] == ["vrij"]
-    assert d.says("command")[-1][1].prompt == "timeout_geannuleerd"
+    assert d.says("reply")[-1][1].prompt == "timeout_geannuleerd"
 
 
 def test_the_pause_word_starts_a_time_out_at_once() -> None:

@@ -95,7 +95,7 @@ def test_repeated_raised_voices_propose_and_run_a_time_out() -> None:
     reasons = [p.data["reason"] for p in prompts(events)]
     assert "escalation" in reasons, reasons
     phases = [e.data["phase"] for e in events if e.type == "phase"]
-    assert phases[-3:] == ["time-out", "tips", "pauze"], phases
+    assert phases[-4:] == ["time-out", "tips", "meer-tijd", "pauze"], phases
     assert [e.data["protocol"] for e in events if e.type == "phase"][-1] == "time-out"
 
 

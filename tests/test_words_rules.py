@@ -54,9 +54,9 @@ def test_the_issue_examples(detector: WordDetector) -> None:
     [
         ("Je negeert me altijd!", "onzeker"),
         ("je bent er nooit voor mij", "alleen"),
-        ("Je bent lui.", "alles alleen te moeten doen"),
+        ("Je bent lui.", "alles alleen te doen"),
         ("stel je niet aan", "Vertel eens"),
-        ("Jij belt morgen je moeder af, klaar.", "als een wens"),
+        ("Jij belt morgen je moeder af, klaar.", "als wens"),
     ],
 )
 def test_common_patterns_get_their_own_reframe(detector: WordDetector, text: str, expected: str) -> None:
@@ -80,7 +80,8 @@ def test_every_nudge_category_has_an_inviting_reframe(detector: WordDetector) ->
     for category, text in samples.items():
         found = [f for f in detector.find(text) if f.category == category]
         assert found, text
-        assert all(f.reframe.startswith("Wil je") and f.reframe.endswith("?") for f in found)
+        # a spoken invitation, not a question: a final "?" makes the voice rise over the model sentence
+        assert all(f.reframe.startswith("Probeer het eens") and not f.reframe.endswith("?") for f in found)
 
 
 def test_i_messages_are_marked_but_never_nudged(detector: WordDetector) -> None:

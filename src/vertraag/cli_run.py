@@ -39,7 +39,8 @@ def register(subparsers: Any) -> None:
         "run",
         help="luister naar de microfoon of een opname en meld wat er gebeurt",
         description=(
-            "Luister naar de microfoon (of --input FILE.wav) en meld spraak, verheven stemmen en woorden."
+            "Luister naar de microfoon (of --input FILE.wav) en meld spraak, stemmen die omhooggaan "
+            "en woorden."
         ),
     )
     parser.add_argument("--input", "-i", type=Path, help="een WAV-bestand in plaats van de microfoon")
@@ -50,8 +51,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", help="map of naam van het spraakmodel (ook: VERTRAAG_MODEL)")
     parser.add_argument("--device", help="microfoon: naam (deel ervan) of nummer")
     parser.add_argument("--baseline-db", type=float, help="rustig stemvolume in dBFS (anders zelf geleerd)")
-    parser.add_argument("--threshold-db", type=float, help="zoveel dB boven rustig telt als verheven")
-    parser.add_argument("--hold-ms", type=int, help="zo lang moet de verheffing duren (ms audio)")
+    parser.add_argument(
+        "--threshold-db",
+        type=float,
+        help="zoveel dB boven het rustige niveau telt als een stem die omhooggaat",
+    )
+    parser.add_argument("--hold-ms", type=int, help="zo lang moet de stem omhoog blijven (ms audio)")
     parser.add_argument(
         "--protocol",
         choices=protocol_names(),
@@ -164,6 +169,7 @@ def _run(args: argparse.Namespace) -> int:
 
         try:
             write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
+            session.audio_kept.append(args.speak_to)
         except UserError as exc:  # the report is still saved below
             print(exc.message, file=sys.stderr)
     if pipeline.summary.speech_seconds == 0.0:

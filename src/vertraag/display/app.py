@@ -32,6 +32,7 @@ from vertraag.start.live import Choice
 
 POLL_S = 0.05  # how often the screen takes new events: quicker than the eye, cheap
 CLOSE_AFTER_S = 2.0  # the last screen stays this long after the session ended, then the app exits
+SAFETY_END = "safety"  # after a safety stop the help lines stay on screen until a key is pressed
 SECONDS_PER_MINUTE = 60
 PHASE_WORDS = str.maketrans("-_", "  ")
 
@@ -50,6 +51,7 @@ Screen { background: #1e2a2f; color: #d8e2dc; }
 #names Vertical { width: 1fr; height: auto; margin-right: 2; }
 #setup Label { margin-top: 1; color: #a9cbb7; }
 #start { margin-top: 1; }
+#help { padding: 1 2; color: #e8e4d8; }
 """
 
 
@@ -175,6 +177,21 @@ class SessionScreen(Screen[None]):
         self.query_one("#status", Static).update(_status(model))
 
 
+class HelpScreen(Screen[None]):
+    """After a safety stop: the help lines, calm and complete, until a key is pressed (nothing else)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+c", "close", show=False, priority=True)]
+
+    def compose(self) -> ComposeResult:
+        yield Static(screen_text("help_lines"), id="help")
+
+    def on_key(self) -> None:
+        self.action_close()
+
+    def action_close(self) -> None:
+        self.app.exit(getattr(self.app, "model", None))
+
+
 def end_reason(reason: str) -> str:
     """The end reason in words (messages.toml [end_reasons])."""
     return str(load_toml(language_dir() / "messages.toml").get("end_reasons", {}).get(reason, reason))
@@ -196,6 +213,8 @@ def _timer(model: ScreenModel, now: float) -> str:
 
 
 def _status(model: ScreenModel) -> str:
+    if model.ended == SAFETY_END:
+        return screen_text("ended_safety")  # never "tot de volgende keer": no invitation to go on together
     if model.ended is not None:
         return screen_text("ended", reason=end_reason(model.ended))
     if model.status in (CALIBRATING, MIC_LOST):
@@ -268,6 +287,8 @@ class VertraagApp(App[ScreenModel]):
                 self._done = True
                 if getattr(self.session, "ended_from_outside", False):
                     self.exit(self.model)  # stopped from outside (systemd, kill): the stop must take seconds
+                elif self.model.ended == SAFETY_END:
+                    self.push_screen(HelpScreen())  # the numbers stay until a key
                 else:
                     self.set_timer(self._close_after_s, lambda: self.exit(self.model))
                 break

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from vertraag import events as ev
 from vertraag.events import CALIBRATION, Event
+from vertraag.session.actions import Cue
 from vertraag.start.live import ERROR, METER, NOTICE, Choice
 from vertraag.start.profile import Profile
 
@@ -105,7 +106,7 @@ class ScreenModel:
         self.last_prompt = str(event.data.get("text", ""))
         if event.data.get("reason") == "calibration" and prompt_id != "kalibratie_klaar":
             self.status = CALIBRATING
-        if event.data.get("reason") not in ("protocol", "command", "calibration"):
+        if event.data.get("reason") not in (Cue.PROTOCOL, Cue.REPLY, "calibration"):
             self.counts[PROMPTS] += 1
         if prompt_id == PAUSE_PROMPT:
             self.paused = True

@@ -11,7 +11,8 @@ Report format (FORMAT_VERSION 1), every time in seconds of session audio:
             raised_voices, fast_speech, timeouts, utterances},
     levels [[t, level_db, speech_db | null]], baselines_db [..], prompts [{t, id, reason}],
     pauses [[start, end]], timeouts [[start, end]], closing (the spoken closing words),
-    transcript (only when asked): [{t, text}] and the findings [{t, category, match}].
+    transcript (only when asked): [{t, text}] and the findings [{t, category, match}];
+    audio_kept (added when saved, report/session.py): whether vertraag wrote any sound of the session.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ from typing import Any
 
 from vertraag import events as ev
 from vertraag.events import Event
+from vertraag.session.actions import Cue
 
 FORMAT_VERSION = 1
 # Prompt reasons that are not vertraag stepping in (guidance, replies to a command, acknowledging an
-# I-message): `interventions` and the trend count only the others.
-GUIDANCE_REASONS = frozenset({"protocol", "command", "i_message"})
+# I-message): `interventions` and the trend count only the others. "command" is the word category (an order
+# said to the partner, nudged as one), never a reply: replies are "reply" (before issue 16 they were
+# "command", so old reports count those replies as interventions).
+GUIDANCE_REASONS = frozenset({Cue.PROTOCOL, Cue.REPLY, "i_message"})
 SUMMARY_REASON = "summary"  # the closing words themselves: in the report as `closing`, not counted
 I_MESSAGE = "i_message"
 TIMEOUT_PROTOCOL = "time-out"

@@ -81,13 +81,22 @@ def session_page(report: dict[str, Any]) -> str:
     ]
     if "transcript" in report:
         parts.append(_transcript(report["transcript"]))
-    kept = "" if "transcript" in report else words("page", "private_no_words")
-    private = words("page", "private", woorden=kept)
+    private = _private(report)
     parts += [
         f'<p class="note">{escape(words("page", "fair"))} {escape(private)}</p>',
         f'<p class="help">{escape(words("page", "help"))}</p>',
     ]
     return document(title, "\n".join(parts))
+
+
+def _private(report: dict[str, Any]) -> str:
+    """Where the report lives, and what of the conversation was kept: "geen geluid" only when none was."""
+    words_kept = "transcript" in report
+    if report.get("audio_kept"):
+        kept = words("page", "audio_kept") + ("" if words_kept else " " + words("page", "no_words_kept"))
+    else:
+        kept = words("page", "no_audio_kept", woorden="" if words_kept else words("page", "private_no_words"))
+    return f"{words('page', 'private')} {kept}"
 
 
 def document(title: str, body: str) -> str:
@@ -110,7 +119,7 @@ def _went_well(report: dict[str, Any]) -> str:
     cards.append((clock(_calm_seconds(report)), words("page", "calm_minutes")))
     body = "".join(f'<div class="card"><b>{n}</b>{escape(label)}</div>' for n, label in cards)
     extra = f"<p>{escape(words('page', 'nothing_needed'))}</p>" if counts["interventions"] == 0 else ""
-    return f"<h2>{escape(words('page', 'went_well'))}</h2>\n<div class=\"cards\">{body}</div>{extra}"
+    return f'<h2>{escape(words("page", "went_well"))}</h2>\n<div class="cards">{body}</div>{extra}'
 
 
 def _calm_seconds(report: dict[str, Any]) -> float:
@@ -142,7 +151,7 @@ def _language(counts: dict[str, Any]) -> str:
     rows = [(words("categories", category), n) for category, n in counts["language"].items()]
     if not rows:
         return f"{head}<p>{escape(words('page', 'language_none'))}</p>"
-    return f"{head}{_count_table(rows)}<p class=\"note\">{escape(words('page', 'language_note'))}</p>"
+    return f'{head}{_count_table(rows)}<p class="note">{escape(words("page", "language_note"))}</p>'
 
 
 def _voice(counts: dict[str, Any]) -> str:

@@ -49,6 +49,7 @@ class SessionReport:
     chosen: bool
     collector: ReportCollector
     recording: Path | None = None  # the recording's final name (written as `<name>.part` until saved)
+    audio_kept: list[Path] = field(default_factory=list)  # every sound file of this session vertraag wrote
     notify: Callable[[str], None] | None = None  # one line for the user when a file cannot be written
     _sink: Any = field(default=None, repr=False)
     _saved: bool = False  # the report is on disk under `collector.report_id`
@@ -120,6 +121,7 @@ class SessionReport:
             os.close(fd)
             self._partial(self.recording).unlink(missing_ok=True)
             raise
+        self.audio_kept.append(self.recording)
 
     @staticmethod
     def _partial(path: Path) -> Path:
@@ -133,9 +135,7 @@ class SessionReport:
                 sink.close()
             except (OSError, RuntimeError) as exc:
                 why = write_reason(exc, self.folder)
-                if self.recording is not None:
-                    self._partial(self.recording).unlink(missing_ok=True)
-                self.recording = None
+                self._forget_recording()
                 self._tell(words("screen", "not_recorded", reden=why))
 
     def discard_recording(self) -> None:
@@ -146,8 +146,13 @@ class SessionReport:
                 sink.close()
             except (OSError, RuntimeError):
                 log.info("closing the discarded recording failed", exc_info=True)
+        self._forget_recording()
+
+    def _forget_recording(self) -> None:
         if self.recording is not None:
             self._partial(self.recording).unlink(missing_ok=True)
+            if self.recording in self.audio_kept:
+                self.audio_kept.remove(self.recording)
         self.recording = None
 
     def _tell(self, line: str) -> None:
@@ -163,6 +168,7 @@ class SessionReport:
         try:
             self._prepare()
             report["id"] = self.collector.report_id
+            report["audio_kept"] = bool(self.audio_kept)  # the page says "no sound kept" only when true
             if self._saved:
                 _, html_path = update_report(report, self.folder)
             else:
@@ -200,7 +206,8 @@ class SessionReport:
         try:
             os.replace(self._partial(self.recording), final)
         except OSError as exc:
-            self._partial(self.recording).unlink(missing_ok=True)
-            return [words("screen", "not_recorded", reden=write_reason(exc, self.folder))]
+            why = write_reason(exc, self.folder)
+            self._forget_recording()
+            return [words("screen", "not_recorded", reden=why)]
         self.recording = final
         return [words("screen", "recorded", pad=final)]

@@ -32,7 +32,7 @@ class Cue(StrEnum):
     """Why vertraag says something that is not an intervention (Say.reason)."""
 
     PROTOCOL = "protocol"  # a phase's own prompt
-    REPLY = "command"  # a reply to a command
+    REPLY = "reply"  # a reply to a command (a key, a voice command), or a notice (the microphone)
 
 
 class Ending(StrEnum):

@@ -10,6 +10,9 @@ interventions.toml, prompts.toml). The engine has three rooms:
 - this module: the door and the clock (events in, commands, deadlines come due);
 - interventions.py: notice, escalate, acknowledge, intervene (when vertraag steps in);
 - phases.py: enter, next, time up, stop, time-out (how the conversation moves on).
+
+A running break ends early only when both want it (two voices, or a key): one "verder" or "volgende" gets a
+calm reply that the break goes on.
 """
 
 from __future__ import annotations
@@ -32,13 +35,14 @@ from vertraag.session.actions import (
     Timer,
 )
 from vertraag.session.interventions import heard, noticed, try_pending
-from vertraag.session.phases import end, enter, in_pause, next_phase, start_timeout, stop, time_up
+from vertraag.session.phases import end, enter, in_break, in_pause, next_phase, start_timeout, stop, time_up
 from vertraag.session.policy import Signal
 from vertraag.session.protocol import SPOKEN_KINDS
 from vertraag.session.state import Hold, Saying, State
 from vertraag.session.talk import say_prompt
 
 Step = tuple[State, list[Action]]
+BOTH_PARTNERS = 2  # voices needed to end a running break early (a key counts as both)
 
 
 def start(state: State, now: float) -> Step:
@@ -97,10 +101,10 @@ def _handle(state: State, event: Event) -> Step:
         return _source(state, lost=event.type == SOURCE_LOST)
     view = inbox.read(event)
     if isinstance(view, inbox.Command):
-        return _command(state, view.command)
+        return _command(state, view.command, by_voice=False)
     if isinstance(view, inbox.Spoken):
         said = state.config.commands.command(view.text, pause_word=state.config.pause_word)
-        return _command(state, said) if said is not None else (state, [])
+        return _command(state, said, by_voice=True) if said is not None else (state, [])
     if isinstance(view, inbox.Heard):
         return heard(state, view)
     if isinstance(view, inbox.Noticed) and _listening_for(state, view.signal):
@@ -139,7 +143,9 @@ def _source(state: State, *, lost: bool) -> Step:
     return state, actions
 
 
-def _command(state: State, command: str) -> Step:
+def _command(state: State, command: str, *, by_voice: bool) -> Step:
+    if command in (cmd.NEXT, cmd.RESUME) and in_break(state):
+        return _end_break_early(state, by_voice=by_voice)
     if command == cmd.NEXT:
         return next_phase(state, hush=state.saying is not None)
     if command == cmd.PAUSE and Hold.USER not in state.holds:
@@ -160,6 +166,16 @@ def _command(state: State, command: str) -> Step:
     if command == cmd.TIMEOUT:
         return start_timeout(state)
     return state, []
+
+
+def _end_break_early(state: State, *, by_voice: bool) -> Step:
+    """A running break ends early only when both want it: a key, or a second voice ("verder", "volgende").
+    vertraag cannot yet tell the two voices apart, so two such commands count as both partners."""
+    votes = state.early_votes + 1 if by_voice else BOTH_PARTNERS
+    hush = state.saying is not None
+    if votes < BOTH_PARTNERS:
+        return _reply(dataclasses.replace(state, early_votes=votes), "timeout_loopt", hush=hush)
+    return next_phase(dataclasses.replace(state, early_votes=0), hush=hush)
 
 
 def _reply(state: State, prompt_id: str, *, hush: bool = False) -> Step:

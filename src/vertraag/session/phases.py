@@ -27,7 +27,13 @@ def enter(state: State, index: int) -> Step:
         return end(state, Ending.STOPPED if state.stopping else Ending.DONE, [])
     phase = state.plan[index]
     state = dataclasses.replace(
-        state, index=index, remaining_s=phase.seconds, time_up_at=None, reminded=False, pending=None
+        state,
+        index=index,
+        remaining_s=phase.seconds,
+        time_up_at=None,
+        reminded=False,
+        pending=None,
+        early_votes=0,
     )
     names = config.names
     actions: list[Action] = [
@@ -89,15 +95,31 @@ def stop(state: State) -> Step:
     return state, [Hush(), *actions] if state.saying is not None else actions
 
 
+def in_break(state: State) -> bool:
+    """The time-out's wait is running (the partners are apart)."""
+    phase = state.phase
+    return state.in_timeout and phase is not None and phase.spec.kind == PhaseKind.WAIT
+
+
+def _break_over(state: State) -> bool:
+    """The time-out's wait is done: the partners are back (and may ask for more time)."""
+    waits = [i for i, p in enumerate(state.plan) if p.spec.kind == PhaseKind.WAIT]
+    return state.in_timeout and bool(waits) and state.index > waits[0]
+
+
 def start_timeout(state: State) -> Step:
+    """A break now; or, asked for when a break is just over ("more time"), another one."""
     config = state.config
-    if state.in_timeout or config.protocol.name == TIMEOUT_PROTOCOL or not config.timeout_plan:
+    more_time = _break_over(state)
+    if state.in_timeout and not more_time:
+        return state, []
+    if config.protocol.name == TIMEOUT_PROTOCOL or not config.timeout_plan:
         return state, []
     state = dataclasses.replace(
         state,
         plan=config.timeout_plan,
         in_timeout=True,
-        resume_index=max(state.index, 0),
+        resume_index=state.resume_index if more_time else max(state.index, 0),
         pending=None,
         proposal_t=None,
         escalations=(),

@@ -18,8 +18,11 @@ from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 
 PROMPTS_FILE = "prompts.toml"
 PLACEHOLDERS = frozenset(
-    {"spreker", "luisteraar", "eerste", "tweede", "woord", "reframe", "minuten", "pauzewoord"}
-)
+    {
+        "spreker", "luisteraar", "eerste", "tweede", "woord", "reframe", "minuten", "pauzeduur", "terugtijd",
+        "terugtijd_gezegd", "pauzewoord",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

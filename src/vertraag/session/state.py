@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -50,12 +51,21 @@ class SessionConfig:
     names: Mapping[str, str]  # partner key -> name as spoken
     pause_word: str
     timeout_minutes: float
+    # The wall clock (epoch seconds) at audio time 0: only to name the clock time a break ends ("om 20.40
+    # uur"); every decision runs on audio time.
+    clock_start: float = 0.0
 
     @classmethod
     def load(
-        cls, protocol: ProtocolSettings, session: SessionSettings, *, default_protocol: str
+        cls,
+        protocol: ProtocolSettings,
+        session: SessionSettings,
+        *,
+        default_protocol: str,
+        clock_start: float | None = None,
     ) -> SessionConfig:
-        """The session for these settings, from phrases/nl/ (a broken data file is a UserError)."""
+        """The session for these settings, from phrases/nl/ (a broken data file is a UserError); it starts
+        now on the wall clock unless `clock_start` says otherwise."""
         chosen = load_protocol(protocol.name or default_protocol)
         timeout = load_protocol(TIMEOUT_PROTOCOL)
         timeout_plan = timeout.plan(protocol)
@@ -71,6 +81,7 @@ class SessionConfig:
             names={PARTNER_A: protocol.partner_a, PARTNER_B: protocol.partner_b},
             pause_word=protocol.pause_word,
             timeout_minutes=(waits[0] if waits else 0.0) / SECONDS_PER_MINUTE,
+            clock_start=time.time() if clock_start is None else clock_start,
         )
 
 
@@ -109,6 +120,7 @@ class State:
     last_said: tuple[str, int, str, str] | None = None  # (prompt, variant, text, say), for "herhaal"
     last_ack_t: float = -math.inf
     last_word_nudge_t: float = -math.inf  # an I-message soon after an invitation to use one is acknowledged
+    early_votes: int = 0  # voices that asked to end a running break early (both partners must, or a key)
     stopping: bool = False  # "stop" was said: the closing runs; a second stop ends at once
     ended: bool = False
 
