@@ -140,6 +140,8 @@ def test_record_on_a_full_disk_says_so_once_and_the_run_goes_on_to_its_report(tm
             "run", "--input", str(SPEECH), "--engine", "none", "--record", "--report-dir", str(disk)
         )
         files = _files(disk)
+        report = json.loads(next(disk.glob("*.json")).read_text())
+    assert report["audio_kept"] is False  # the page must not say the sound was kept: it was not
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     told = [line for line in done.stderr.splitlines() if "opname wordt niet bewaard" in line]
     assert len(told) == 1 and "de schijf is vol" in told[0], done.stderr

@@ -212,6 +212,7 @@ def test_a_live_run_with_record_stopped_by_sigterm_keeps_its_report_and_the_whol
     assert code == 130 and "Traceback" not in err, err
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 3 and {Path(n).suffix for n in names} == {".json", ".html", ".wav"}, names
+    assert json.loads(next(folder.glob("*.json")).read_text())["audio_kept"] is True
     wav = next(folder.glob("*.wav"))
     assert sf.info(str(wav)).duration > 3.0  # a complete header: the whole recording, not "0 s"
 
