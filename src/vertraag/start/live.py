@@ -94,6 +94,9 @@ class LiveSession:
         """A key or button: next | pause | resume | repeat | timeout | stop. Handled at the next frame."""
         if command == END:
             self.ended_from_outside = True
+            interrupt = getattr(self.source, "interrupt", None)
+            if callable(interrupt):
+                interrupt()  # a lost microphone is not waited for: the session ends now
         if command in (STOP, END):
             self._stopping = True
         elif self._runner is None:
@@ -231,6 +234,7 @@ class LiveSession:
             self._now = frame.t
             self._drain_commands()
             yield frame
+        self._drain_commands()  # a stop that came while no frames did (the microphone lost) ends it here
 
     def _drain_commands(self) -> None:
         runner = self._runner
