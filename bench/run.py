@@ -39,6 +39,8 @@ VOSK_WORD_P95_S = 0.5
 WHISPER_WORD_P95_S = 1.5
 RAISED_MARGIN_S = 0.3  # the raised-voice decision: at most the hold time plus this
 LISTEN_CPU_SHARE = 0.02  # the listening pipeline without recognition: 2 % of one core
+VOICES_CPU_SHARE = 0.03  # telling the voices apart, on top of listening (issue 15)
+VOICES_DECISION_S = 0.3  # a segment's talker, after the segment's end (issue 15)
 SOAK_RSS_GROWTH_MB = 20.0
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hms]?)\s*$")
 UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "": 1.0}
@@ -159,6 +161,8 @@ def run_bench(plan: Plan, *, quick: bool) -> dict[str, Any]:
         write_scenes(scene_dir, plan)
         results["listen"] = child("listen", "--scene-dir", tmp)
         results["words"] = child("words")
+        if "voices" not in plan.skip:
+            results["voices"] = child("voices")
         for engine in ENGINES:
             model = models[engine]
             if model is not None and engine not in plan.skip:
@@ -212,6 +216,7 @@ def assemble(
         },
         "startup_s": {e: _get(results, f"startup_{e}", "seconds") for e in STARTUP_ENGINES},
         "word_detector": None if "words" in errors else results.get("words"),
+        "voices": None if "voices" in errors else results.get("voices"),
         "soak": None if "soak" in errors else results.get("soak"),
         "audio_s": {"words": plan.word_s, "raised": plan.raised_s},
         "errors": errors,
@@ -225,6 +230,18 @@ def _target(limit: float, measured: float | None) -> dict[str, Any]:
         return {"target": limit, "measured": None, "met": None, "over_by": None}
     over = round(max(0.0, measured - limit), 4)
     return {"target": limit, "measured": measured, "met": measured <= limit, "over_by": over}
+
+
+def voices_worst(voices: dict[str, Any] | None, what: str) -> float | None:
+    """The worst of the tracker's variants: CPU share, or p95 decision time after a segment's end (its
+    audio-time delay plus the compute time of the answer)."""
+    runs = [v for v in (voices or {}).values() if isinstance(v, dict) and "cpu_per_audio_s" in v]
+    if not runs:
+        return None
+    if what == "cpu":
+        return max(float(v["cpu_per_audio_s"]) for v in runs)
+    worst = max(float(v["decision_after_end_s"]["p95"]) + float(v["decision_compute_s"]["p95"]) for v in runs)
+    return round(worst, 3)
 
 
 def targets(figures: dict[str, Any], hold_s: float) -> dict[str, Any]:
@@ -241,5 +258,7 @@ def targets(figures: dict[str, Any], hold_s: float) -> dict[str, Any]:
         "whisper_word_p95_s": _target(WHISPER_WORD_P95_S, p95("whisper")),
         "raised_voice_p95_s": _target(round(hold_s + RAISED_MARGIN_S, 3), p95("raised_voice")),
         "listen_cpu_share": _target(LISTEN_CPU_SHARE, figures["cpu_per_audio_s"]["none"]),
+        "voices_cpu_share": _target(VOICES_CPU_SHARE, voices_worst(figures["voices"], "cpu")),
+        "voices_decision_s": _target(VOICES_DECISION_S, voices_worst(figures["voices"], "decision")),
         "soak_rss_growth_mb": _target(SOAK_RSS_GROWTH_MB, growth),
     }

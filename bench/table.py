@@ -18,6 +18,32 @@ def _row(label: str, found: dict[str, Any] | None) -> str:
     return f"{label:34} p50 {_s(found.get('p50')):>9}  p95 {_s(found.get('p95')):>9}  n {found.get('n', 0)}"
 
 
+VOICE_RUNS = {
+    "gmm": "GMM, clean",
+    "gmm_ge2e": "GMM + GE2E, clean",
+    "gmm_kitchen": "GMM, kitchen 20 dB",
+    "gmm_ge2e_kitchen": "GMM + GE2E, kitchen 20 dB",
+}
+
+
+def _voices(voices: dict[str, Any] | None) -> list[str]:
+    if not voices:
+        return []
+    head = f"who is speaking ({voices.get('audio_s')} s of two voices)"
+    lines = ["", f"{head:34} {'CPU %':>6}   decision p95   right/unsure"]
+    for key, label in VOICE_RUNS.items():
+        run = voices.get(key)
+        if not isinstance(run, dict) or "cpu_per_audio_s" not in run:
+            lines.append(f"  {label:32} {NONE if run is None else run.get('error', NONE)}")
+            continue
+        decision = run["decision_after_end_s"]["p95"] + run["decision_compute_s"]["p95"]
+        lines.append(
+            f"  {label:32} {run['cpu_per_audio_s'] * PERCENT:5.2f}   {decision:9.3f} s   "
+            f"{run['right']}/{run['unsure']} of {run['segments']}"
+        )
+    return lines
+
+
 def render_table(figures: dict[str, Any]) -> str:
     decisions = figures["decision_latency_s"]
     lines = ["decision latency (audio time)"]
@@ -35,6 +61,7 @@ def render_table(figures: dict[str, Any]) -> str:
             f"{'  ' + engine:34} {NONE if cpu is None else f'{cpu * PERCENT:.2f}':>16} "
             f"{NONE if rss is None else f'{rss:.0f}':>12} {NONE if start is None else f'{start:.2f}':>11}"
         )
+    lines += _voices(figures.get("voices"))
     soak = figures.get("soak")
     if soak:
         rss = soak["rss_mb"]

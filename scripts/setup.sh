@@ -44,6 +44,11 @@ make_venv() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -e ".$extra"
+    # Who is speaking: the GE2E voice encoder's weights (Apache-2.0) ship in the Resemblyzer wheel. Its code
+    # would pull in torch, so only the wheel is installed (--no-deps) and vertraag reads the weights file
+    # itself (src/vertraag/voices/ge2e/). Without it the GMM decides alone.
+    "$VENV/bin/python" -m pip install -q --no-deps "Resemblyzer==0.1.4" \
+        || say "Resemblyzer not installed: who is speaking is decided by the GMM alone"
 }
 
 case "${1:-}" in

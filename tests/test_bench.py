@@ -16,11 +16,12 @@ pytestmark = pytest.mark.slow
 
 TOP_KEYS = {
     "quick", "machine", "note", "decision_latency_s", "playback_latency_s", "cpu_per_audio_s", "peak_rss_mb",
-    "startup_s", "word_detector", "soak", "audio_s", "errors", "targets",
+    "startup_s", "word_detector", "voices", "soak", "audio_s", "errors", "targets",
 }  # fmt: skip
 SPREAD_KEYS = {"n", "p50", "p95", "max"}
 TARGETS = {
     "vosk_word_p95_s", "whisper_word_p95_s", "raised_voice_p95_s", "listen_cpu_share", "soak_rss_growth_mb",
+    "voices_cpu_share", "voices_decision_s",
 }  # fmt: skip
 
 
@@ -44,6 +45,10 @@ def test_bench_prints_every_key(vosk_ko_model_dir: Path, whisper_base_dir: Path)
         assert all(isinstance(v, float) and v > 0 for v in figures[key].values()), figures[key]
     assert set(figures["startup_s"]) == {"none", "vosk", "whisper"}
     assert figures["word_detector"]["utterances_per_s"] > 0
+    voices = figures["voices"]
+    assert voices["gmm"]["cpu_per_audio_s"] > 0 and voices["gmm"]["segments"] > 0
+    assert set(voices["gmm"]["decision_after_end_s"]) == SPREAD_KEYS
+    assert figures["targets"]["voices_cpu_share"]["measured"] is not None
     assert set(figures["targets"]) == TARGETS
     assert all({"target", "measured", "met", "over_by"} <= set(t) for t in figures["targets"].values())
     assert "targets" in proc.stderr  # the readable table

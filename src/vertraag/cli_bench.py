@@ -78,6 +78,10 @@ def _part(args: argparse.Namespace) -> dict[str, Any]:
         return parts.playback(args.trials, args.output_device)
     if args.part == "words":
         return parts.words()
+    if args.part == "voices":
+        from bench.voices import voices
+
+        return voices()
     if args.part == "soak":
         return parts.soak(args.scene_dir, args.soak_seconds, args.model)
     raise ValueError(f"unknown part {args.part}")

@@ -16,6 +16,7 @@ from vertraag.config.schema import (
     SpeechRateSettings,
     VadSettings,
     VoiceSettings,
+    VoicesSettings,
 )
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "SpeechRateSettings",
     "VadSettings",
     "VoiceSettings",
+    "VoicesSettings",
     "default_config_path",
     "load_settings",
     "override",

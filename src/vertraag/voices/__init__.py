@@ -8,11 +8,13 @@ Profiles come from the calibration (`enroll`, about 8 s of calm speech per partn
 recording goes (the first voice heard is a, the first clearly different one is b). A profile holds numbers
 only, never audio.
 
-This module holds the contract; the models live beside it.
+This module holds the contract and `new_tracker`; the models live beside it: `tracker.GmmTracker` (MFCC
+GMM-UBM, numpy) and `second.Ge2eOpinion` (Resemblyzer's GE2E encoder in numpy, asked where the GMM is unsure).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from vertraag.audio.frames import Frame
+
+log = logging.getLogger(__name__)
 
 PARTNERS = ("a", "b")  # the two talkers vertraag knows; None on an event means "unsure"
 
@@ -59,3 +63,20 @@ class VoiceTracker(Protocol):
     def known(self) -> frozenset[str]:
         """The talkers whose voices are known so far."""
         ...
+
+
+def new_tracker(*, second_opinion: bool = True) -> VoiceTracker:
+    """The tracker vertraag listens with: the GMM, with the GE2E encoder as second opinion when asked for
+    and installed (`pip install --no-deps Resemblyzer==0.1.4`; without it the GMM decides alone)."""
+    from vertraag.voices.tracker import GmmTracker
+
+    if not second_opinion:
+        return GmmTracker()
+    from vertraag.voices.ge2e.weights import WeightsMissing
+    from vertraag.voices.second import Ge2eOpinion
+
+    try:
+        return GmmTracker(second_opinion=Ge2eOpinion())
+    except (WeightsMissing, ValueError) as problem:
+        log.warning("voices: no second opinion (%s); the GMM decides alone", problem)
+        return GmmTracker()
