@@ -27,18 +27,21 @@ import pytest
 
 from tests import audio_gen as ag
 from tests.sound_card import client_env, vsound
-from vertraag.speak.voice import spoken_seconds
 
 pytestmark = pytest.mark.sound
 
 RATE = 16000
 RAISE_DB = 10.0
-VOICE_WPM = 140  # vertraag's calm rate ([voice] rate_wpm)
-AFTER_PROMPT_S = 2.0  # the partner answers this long after vertraag's request is estimated to end
 WAIT_S = 60.0
-DOWN_S = 2.0  # the sound server is away this long
+DOWN_S = 2.0  # the sound server is away this long (the scenario, not a wait)
 PROMPT_HEARD_S = 2.0  # at least this much of the prompt is loud on the speaker sink
 LOUD_DBFS = -45.0
+BLOCK = 512  # samples per loudness block read from the speaker sink (32 ms)
+# vertraag has finished speaking when its sink has been quiet this long after its prompt was loud: longer
+# than the pauses between a prompt's sentences, and than the half-duplex tail after it (0.5 s).
+QUIET_AFTER_S = 1.5
+POLL_S = 0.05
+HEARD_WITHIN_S = 2.0  # speech_start follows the start of a played sentence within 0.2 s (start_ms) + decoding
 SENTENCE = "Vandaag heb ik boodschappen gedaan en daarna een stukje gewandeld."
 CONFIG = '[protocol]\npartner_a = "Anna"\npartner_b = "Bram"\n'
 
@@ -77,13 +80,20 @@ class Session:
         self._new.put(None)
 
     def wait_for(self, match: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
-        deadline = time.monotonic() + WAIT_S
+        found = self.seen(match, within_s=WAIT_S)
+        if found is None:
+            raise AssertionError(f"no {what} in {self.events}; stderr: {self._stderr()}")
+        return found
+
+    def seen(self, match: Callable[[dict[str, Any]], bool], *, within_s: float) -> dict[str, Any] | None:
+        """The first event that matches, waiting at most `within_s` for it; None if none came."""
+        deadline = time.monotonic() + within_s
         for event in self.events:
             if match(event):
                 return event
         while time.monotonic() < deadline:
             try:
-                event = self._new.get(timeout=0.5)
+                event = self._new.get(timeout=POLL_S)
             except queue.Empty:
                 continue
             if event is None:
@@ -91,7 +101,7 @@ class Session:
             self.events.append(event)
             if match(event):
                 return event
-        raise AssertionError(f"no {what} in {self.events}; stderr: {self._stderr()}")
+        return None
 
     def _stderr(self) -> str:
         if self.proc.poll() is None:
@@ -113,6 +123,55 @@ class Session:
             self.proc.communicate()
 
 
+class SpeakerSink:
+    """The speaker sink's monitor, read on a thread in blocks: what vertraag played, in audio time."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.loud: list[bool] = []  # one per block, in order
+        self._proc = subprocess.Popen(
+            ["parec", "-d", "vt_spk.monitor", "--format=s16le", f"--rate={RATE}", "--channels=1", "--raw"],
+            stdout=subprocess.PIPE, env=env,
+        )  # fmt: skip
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        while chunk := self._proc.stdout.read(BLOCK * 2):
+            samples = np.frombuffer(chunk[: len(chunk) // 2 * 2], dtype=np.int16).astype(np.float64)
+            rms = np.sqrt((samples**2).mean()) + 1e-9 if len(samples) else 1e-9
+            self.loud.append(bool(20 * np.log10(rms / 32768.0) > LOUD_DBFS))
+
+    @property
+    def mark(self) -> int:
+        """Where the sink is now (a block count), to wait for what comes after it."""
+        return len(self.loud)
+
+    def loud_seconds(self, since: int = 0) -> float:
+        return sum(self.loud[since:]) * BLOCK / RATE
+
+    def wait(self, done: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + WAIT_S
+        while not done():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} on the speaker sink within {WAIT_S:.0f} s")
+            time.sleep(POLL_S)
+
+    def said_and_done(self, since: int) -> None:
+        """Wait until vertraag has spoken after `since` (take it when the prompt's event arrives: the sound
+        starts with it) and has been quiet since (it finished speaking)."""
+        quiet_blocks = round(QUIET_AFTER_S * RATE / BLOCK)
+
+        def done() -> bool:
+            heard = self.loud[since:]
+            return any(heard) and len(heard) >= quiet_blocks and not any(heard[-quiet_blocks:])
+
+        self.wait(done, "prompt followed by quiet")
+
+    def close(self) -> None:
+        self._proc.terminate()
+        self._proc.wait(timeout=10)
+
+
 def _play(env: dict[str, str], wav: Path) -> None:
     subprocess.run(["paplay", "-d", "vt_mic", str(wav)], env=env, check=True, timeout=WAIT_S)
 
@@ -121,26 +180,20 @@ def _prompt(prompt_id: str) -> Callable[[dict[str, Any]], bool]:
     return lambda e: e["type"] == "prompt" and e["id"] == prompt_id
 
 
-def _loud_seconds(raw: Path) -> float:
-    audio = np.frombuffer(raw.read_bytes(), dtype=np.int16).astype(np.float64)
-    frames = audio[: len(audio) // 512 * 512].reshape(-1, 512)
-    rms = np.sqrt((frames**2).mean(axis=1)) + 1e-9
-    return float((20 * np.log10(rms / 32768.0) > LOUD_DBFS).sum() * 512 / RATE)
-
-
 def test_calibrate_prompt_on_the_speaker_survive_a_sound_server_restart_and_stop(
     tmp_path: Path, card: dict[str, str]
 ) -> None:
     calm = ag.espeak_conversation(ag.CALM_SENTENCES)
     sentence = ag.write_wav(tmp_path / "zin.wav", ag.at_level(ag.espeak_nl(SENTENCE), ag.CALM_SPEECH_DBFS))
     scene = ag.write_wav(tmp_path / "ruzie.wav", np.concatenate([calm, ag.scale_db(calm, RAISE_DB)]))
+    sink = SpeakerSink(card)
     session = Session(card, tmp_path)
     try:
-        # The calibration: each partner answers vertraag's request with one calm sentence.
+        # The calibration: each partner answers vertraag's request, once it has been said, with one sentence.
         asking = _prompt("kalibratie_zin")
         for name in ("Anna", "Bram"):
-            asked = session.wait_for(lambda e, n=name: asking(e) and n in e["text"], name)
-            time.sleep(spoken_seconds(asked["text"], VOICE_WPM) + AFTER_PROMPT_S)
+            session.wait_for(lambda e, n=name: asking(e) and n in e["text"], name)
+            sink.said_and_done(sink.mark)  # the request is being said: wait until it has been said
             _play(card, sentence)
         done = session.wait_for(lambda e: e["type"] == "calibration" and e["step"] == "done", "calibration")
         levels = [e for e in session.events if e["type"] == "calibration" and e["step"] in ("a", "b")]
@@ -150,36 +203,36 @@ def test_calibrate_prompt_on_the_speaker_survive_a_sound_server_restart_and_stop
         assert (tmp_path / "data" / "vertraag" / "profiles" / "anna--bram.json").stat().st_mode & 0o077 == 0
 
         # A raised voice: a prompt after the trigger, heard on the speaker sink.
-        raw = tmp_path / "speaker.raw"
-        with raw.open("wb") as sink:
-            recorder = subprocess.Popen(
-                ["parec", "-d", "vt_spk.monitor", "--format=s16le", f"--rate={RATE}", "--channels=1",
-                 "--raw"], stdout=sink, env=card,
-            )  # fmt: skip
-            try:
-                _play(card, scene)
-                prompt = session.wait_for(lambda e: e.get("reason") == "raised_voice", "a prompt")
-                time.sleep(spoken_seconds(prompt["text"], VOICE_WPM) + 1.0)
-            finally:
-                recorder.terminate()
-                recorder.wait(timeout=10)
+        mark = sink.mark
+        _play(card, scene)
+        prompt = session.wait_for(lambda e: e.get("reason") == "raised_voice", "a prompt")
+        sink.wait(lambda: sink.loud_seconds(mark) >= PROMPT_HEARD_S, f"{PROMPT_HEARD_S:g} s of the prompt")
         raised = next(e for e in session.events if e["type"] == "raised_voice")
         assert prompt["t"] >= raised["onset"]
-        assert _loud_seconds(raw) >= PROMPT_HEARD_S
 
         # The sound server goes away and comes back: the session pauses, says so, recovers, goes on.
+        sink.close()
         assert vsound("stop", env=card).returncode == 0
         session.wait_for(lambda e: e["type"] == "source_problem", "source problem")
         session.wait_for(_prompt("microfoon_weg"), "the spoken notice")
         time.sleep(DOWN_S)
         assert vsound("start", env=card).returncode == 0
+        sink = SpeakerSink(card)
         back = session.wait_for(_prompt("microfoon_terug"), "the microphone back")
-        time.sleep(spoken_seconds(back["text"], VOICE_WPM) + AFTER_PROMPT_S)
-        _play(card, sentence)
-        session.wait_for(lambda e: e["type"] == "speech_start" and e["t"] > back["t"], "speech after it")
+        # The sentence is said again until the session hears it (it is deaf while it says it is back; its
+        # speaker may still be reopening, so the sink is no sure sign of when it is done).
+        def heard_again(event: dict[str, Any]) -> bool:
+            return bool(event["type"] == "speech_start" and event["t"] > back["t"])
+
+        deadline = time.monotonic() + WAIT_S
+        while session.seen(heard_again, within_s=HEARD_WITHIN_S) is None:
+            assert time.monotonic() < deadline, f"no speech heard after {back} in {session.events}"
+            _play(card, sentence)
+        session.wait_for(lambda e: e["type"] == "speech_end" and e["t"] > back["t"], "the end of that speech")
 
         code, err = session.stop()
     finally:
         session.kill()
+        sink.close()
     assert code == 0 and "Traceback" not in err, err
     assert session.events[-1]["type"] == "session_end" and session.events[-1]["reason"] == "stopped"
