@@ -172,7 +172,8 @@ class HangingEngine:
         self._runs += 1
         if self._runs > self._hang_after:
             self.release.wait()
-        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE)
+        # A WAV whatever the name, as pyttsx3 writes it (the path is an in-memory file without an extension).
+        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE, format="WAV")
 
 
 def test_a_hung_engine_is_speech_unavailable_not_a_hang() -> None:
@@ -222,9 +223,9 @@ class SilentEngine(HangingEngine):
         self._runs += 1
         if self._runs > self._speaks_for and self._silent_runs > 0:
             self._silent_runs -= 1
-            sf.write(self._path, np.zeros(OUTPUT_RATE, dtype=np.float32), OUTPUT_RATE)
+            sf.write(self._path, np.zeros(OUTPUT_RATE, dtype=np.float32), OUTPUT_RATE, format="WAV")
             return
-        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE)
+        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE, format="WAV")
 
 
 def test_an_empty_render_is_an_error_not_silence() -> None:

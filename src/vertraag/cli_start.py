@@ -61,10 +61,19 @@ def register(subparsers: Any) -> None:
 
 def start_command(args: argparse.Namespace) -> int:
     from vertraag.assemble import session_config
+    from vertraag.start.lock import live_session_lock
 
     settings = _settings(args)
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
     config = session_config(settings, live=True)
+    with live_session_lock():  # one live session per user holds the microphone
+        return _start(args, settings, config)
+
+
+def _start(args: argparse.Namespace, settings: Settings, config: SessionConfig) -> int:
+    from vertraag.start.live import END
+    from vertraag.start.signals import ended_by_signals
+
     screen = sys.stdout.isatty() and sys.stdin.isatty() and not (args.plain or args.json)
     if screen:
         from vertraag.audio.alsa_quiet import quiet_alsa
@@ -77,12 +86,13 @@ def start_command(args: argparse.Namespace) -> int:
     if not screen:
         from vertraag.display.plain import run_plain
 
-        model = run_plain(live, defaults, sys.stdout, json_lines=args.json)
+        with ended_by_signals(lambda: live.send(END)):
+            model = run_plain(live, defaults, sys.stdout, json_lines=args.json)
     else:
         from vertraag.display.app import VertraagApp, end_reason
         from vertraag.display.terminal import own_terminal
 
-        with own_terminal(Path(LOG_FILE) if args.verbose else None):
+        with own_terminal(Path(LOG_FILE) if args.verbose else None), ended_by_signals(lambda: live.send(END)):
             app = VertraagApp(live, defaults)
             app.run()
         model = app.model

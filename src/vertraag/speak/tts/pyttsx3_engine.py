@@ -11,7 +11,9 @@ renders come out empty or at the other renderer's rate (field notes). So:
 - A render that comes back empty for a text that has words is tried once more, then an error
   (`SpeechUnavailable`), never silence.
 - A warm-up render at start: the first run of a fresh engine is unreliable, and it proves the voice exists.
-- Each text is saved with `save_to_file` into a private temporary folder (0700), read back and deleted.
+- Each text is saved with `save_to_file` into an anonymous in-memory file (`memfd`, reached through
+  /proc/self/fd), read back and closed; we play it ourselves, so we know exactly when it ends. Nothing is
+  left in /tmp, even when the program is killed (where there is no memfd: a private folder per render).
 - pyttsx3's espeak driver prints "Audio saved to ..." on stdout, which would corrupt `vertraag run --json`.
   That `print` is replaced, in that driver module only, by a debug log line; nothing else is touched.
 - A render that takes longer than `timeout_s` means the engine hangs: `SpeechUnavailable`, then and for
@@ -20,17 +22,18 @@ renders come out empty or at the other renderer's rate (field notes). So:
 
 from __future__ import annotations
 
-import atexit
 import logging
+import os
 import queue
 import shutil
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +61,7 @@ HUNG = "De spraakmotor (pyttsx3) reageert niet meer; vertraag gaat verder zonder
 IDLE_WAIT_S = 2.0
 IDLE_POLL_S = 0.005  # how often the worker asks espeak whether it is idle: short next to a ~50 ms render
 SILENT_PEAK = 1e-4  # a render whose loudest sample stays below this (-80 dBFS) has no speech in it
+PROC_FDS = Path("/proc/self/fd")  # Linux: a path that opens one of our own file descriptors
 
 
 def open_pyttsx3() -> Any:
@@ -79,6 +83,23 @@ def espeak_is_playing() -> bool:
 
 def _log_driver_print(*args: object, **_: object) -> None:
     log.debug("pyttsx3: %s", " ".join(map(str, args)))
+
+
+@contextmanager
+def scratch_wav() -> Iterator[Path]:
+    """A path pyttsx3 can write one render to and we can read it back from; gone afterwards."""
+    if hasattr(os, "memfd_create") and PROC_FDS.is_dir():
+        fd = os.memfd_create("vertraag-tts")
+        try:
+            yield PROC_FDS / str(fd)
+        finally:
+            os.close(fd)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="vertraag-tts-"))  # mkdtemp: readable by this user only
+    try:
+        yield folder / "prompt.wav"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class SilentRender(SpeechUnavailable):
@@ -107,8 +128,6 @@ class EngineWorker:
         self._jobs: queue.Queue[_Job] = queue.Queue()
         self._voice_ids: dict[str, str] = {}  # our voice name -> the engine's own id ("nl" -> "gmw/nl")
         self.broken: str | None = None  # set when the engine hangs or fails for good
-        self._dir = Path(tempfile.mkdtemp(prefix="vertraag-tts-"))  # mkdtemp: readable by this user only
-        atexit.register(shutil.rmtree, self._dir, True)  # each file is deleted once read; the folder at exit
         self._thread = threading.Thread(target=self._serve, name="vertraag-tts", daemon=True)
         self._thread.start()
 
@@ -128,18 +147,16 @@ class EngineWorker:
 
     def _serve(self) -> None:
         engine: Any = None
-        count = 0
         while True:
             job = self._jobs.get()
-            count += 1
             try:
                 if engine is None:
                     engine = self._start_engine()
                 try:
-                    sound = self._render_file(engine, job, self._dir / f"{count}.wav")
+                    sound = self._render_file(engine, job)
                 except SilentRender:  # once more: a fresh engine's first run is unreliable (field notes)
                     log.info("pyttsx3 gave silence for %r; rendering it once more", job.text)
-                    sound = self._render_file(engine, job, self._dir / f"{count}-again.wav")
+                    sound = self._render_file(engine, job)
                 job.result.set_result(sound)
             except Exception as exc:  # any failure inside pyttsx3/espeak is "no speech", never a crash
                 log.warning("pyttsx3 failed on %r: %r", job.text, exc)
@@ -170,19 +187,18 @@ class EngineWorker:
         while self._is_playing() and time.monotonic() < deadline:
             time.sleep(IDLE_POLL_S)
 
-    def _render_file(self, engine: Any, job: _Job, path: Path) -> Sound:
+    def _render_file(self, engine: Any, job: _Job) -> Sound:
         # Set every time: the engine is shared by the process and a property only holds until changed.
         engine.setProperty("voice", self._voice_id(engine, job.voice))
         engine.setProperty("rate", job.rate_wpm)
-        engine.save_to_file(job.text, str(path))
-        self._wait_idle()
-        engine.runAndWait()
-        try:
-            sound = read_wav(path)
-        except UserError as exc:
-            raise SpeechUnavailable(f"pyttsx3 schreef geen bruikbaar geluid ({exc.message}).") from exc
-        finally:
-            path.unlink(missing_ok=True)
+        with scratch_wav() as path:
+            engine.save_to_file(job.text, str(path))
+            self._wait_idle()
+            engine.runAndWait()
+            try:
+                sound = read_wav(path)
+            except UserError as exc:
+                raise SpeechUnavailable(f"pyttsx3 schreef geen bruikbaar geluid ({exc.message}).") from exc
         if len(sound.samples) == 0 or float(abs(sound.samples).max()) < SILENT_PEAK:
             raise SilentRender(f"pyttsx3 gaf stilte terug voor '{job.text}'.")
         return sound
