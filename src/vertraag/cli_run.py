@@ -19,7 +19,7 @@ from vertraag.audio.source import AudioSource
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
-from vertraag.models.catalog import ENGINE_CHOICES
+from vertraag.models.catalog import ENGINE_CHOICES, TTS_ENGINES
 from vertraag.phrases import message, protocol_names
 from vertraag.render import render
 from vertraag.report.session import SessionReport
@@ -66,6 +66,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
     parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
     parser.add_argument(
+        "--tts",
+        choices=TTS_ENGINES,
+        help="spraakmotor (standaard auto: de eerste die werkt van piper, espeak, pyttsx3)",
+    )
+    parser.add_argument(
         "--speak-to", type=Path, help="schrijf de opname met de prompts erin gemengd naar dit WAV-bestand"
     )
     parser.add_argument(
@@ -79,6 +84,23 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """SIGTERM is Ctrl-C here (a live run ends with its report, a recording stops and keeps nothing
+    partial); a live run holds the one-live-session lock (start/lock.py), a recording takes none."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        if args.input is not None:
+            return _run(args)
+        from vertraag.start.lock import live_session_lock
+
+        with live_session_lock():
+            return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     from vertraag import assemble  # heavy (numpy, VAD, engines): only when running
     from vertraag.pipeline import Pipeline
 
@@ -95,6 +117,8 @@ def run_command(args: argparse.Namespace) -> int:
     def source_problem(reason: str) -> None:
         write(Event(ev.SOURCE_PROBLEM, pipeline.summary.audio_seconds, {"reason": reason}))
 
+    if args.speak_to is not None:
+        check_writable(args.speak_to)  # before the recording is heard, not after
     source = _open_source(args, settings, source_problem)  # bad input is said first, before any model loads
     explicit_engine = args.engine is not None or args.model is not None
     threaded = live or args.realtime  # decoding must never hold up live audio
@@ -115,6 +139,7 @@ def run_command(args: argparse.Namespace) -> int:
         )
         voice, recorder = assemble.open_voice(settings, live=live, speak_to=args.speak_to, config=config)
         session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript)
+        session.notify = lambda line: print(line, file=sys.stderr)
     except BaseException:
         source.close()
         raise
@@ -134,8 +159,12 @@ def run_command(args: argparse.Namespace) -> int:
             write(event)
     except KeyboardInterrupt:
         if args.input is not None:
+            session.discard_recording()  # a recording cut short is not kept
             raise
         interrupted = True  # Ctrl-C is how a live session ends: the summary follows, then exit code 130
+    except BaseException:
+        session.discard_recording()
+        raise
     finally:
         source.close()
         voice.close()
@@ -143,8 +172,11 @@ def run_command(args: argparse.Namespace) -> int:
     if recorder is not None and args.speak_to is not None:
         from vertraag.speak.mixdown import mix, write_mixdown
 
-        write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
-        session.audio_kept.append(args.speak_to)
+        try:
+            write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
+            session.audio_kept.append(args.speak_to)
+        except UserError as exc:  # the report is still saved below
+            print(exc.message, file=sys.stderr)
     if pipeline.summary.speech_seconds == 0.0:
         name = args.input.name if args.input is not None else "de microfoon"
         if not interrupted:
@@ -165,7 +197,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
     settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", names=names, name=args.protocol, turn_seconds=args.turn_seconds)
-    settings = override(settings, "voice", names=names, folder=_folder(args.voice))
+    settings = override(settings, "voice", names=names, folder=_folder(args.voice), tts=args.tts)
     return override(
         settings,
         "raised_voice",
@@ -174,6 +206,19 @@ def _settings(args: argparse.Namespace) -> Settings:
         threshold_db=args.threshold_db,
         hold_ms=args.hold_ms,
     )
+
+
+def check_writable(path: Path) -> None:
+    """A file we will write at the end can be written: its folder exists and takes files, it is no folder."""
+    import os
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UserError(f"{path} is een map; geef bij --speak-to een bestandsnaam op (bijvoorbeeld uit.wav).")
+    if not folder.is_dir():
+        raise UserError(f"De map {folder} bestaat niet; maak hem eerst, of kies bij --speak-to een andere.")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UserError(f"Kan {path} niet schrijven: geen toestemming in {folder}.")
 
 
 def _folder(path: Path | None) -> str | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from vertraag import known
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import UserError
-from vertraag.models.catalog import ENGINE_CHOICES
+from vertraag.models.catalog import ENGINE_CHOICES, TTS_ENGINES
 from vertraag.phrases import message, protocol_names, screen_text
 
 if TYPE_CHECKING:
@@ -46,6 +46,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", help="map of naam van het spraakmodel")
     parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
     parser.add_argument(
+        "--tts",
+        choices=TTS_ENGINES,
+        help="spraakmotor (standaard auto: de eerste die werkt van piper, espeak, pyttsx3)",
+    )
+    parser.add_argument(
         "--recalibrate", action="store_true", help="opnieuw kalibreren, ook als er een profiel is"
     )
     parser.add_argument("--plain", action="store_true", help="gewone regels in plaats van het scherm")
@@ -56,10 +61,19 @@ def register(subparsers: Any) -> None:
 
 def start_command(args: argparse.Namespace) -> int:
     from vertraag.assemble import session_config
+    from vertraag.start.lock import live_session_lock
 
     settings = _settings(args)
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
     config = session_config(settings, live=True)
+    with live_session_lock():  # one live session per user holds the microphone
+        return _start(args, settings, config)
+
+
+def _start(args: argparse.Namespace, settings: Settings, config: SessionConfig) -> int:
+    from vertraag.start.live import END
+    from vertraag.start.signals import ended_by_signals
+
     screen = sys.stdout.isatty() and sys.stdin.isatty() and not (args.plain or args.json)
     if screen:
         from vertraag.audio.alsa_quiet import quiet_alsa
@@ -72,12 +86,13 @@ def start_command(args: argparse.Namespace) -> int:
     if not screen:
         from vertraag.display.plain import run_plain
 
-        model = run_plain(live, defaults, sys.stdout, json_lines=args.json)
+        with ended_by_signals(lambda: live.send(END)):
+            model = run_plain(live, defaults, sys.stdout, json_lines=args.json)
     else:
         from vertraag.display.app import VertraagApp, end_reason
         from vertraag.display.terminal import own_terminal
 
-        with own_terminal(Path(LOG_FILE) if args.verbose else None):
+        with own_terminal(Path(LOG_FILE) if args.verbose else None), ended_by_signals(lambda: live.send(END)):
             app = VertraagApp(live, defaults)
             app.run()
         model = app.model
@@ -101,7 +116,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
     settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", names=names, name=args.protocol)
-    return override(settings, "voice", names=names, folder=_folder(args.voice))
+    return override(settings, "voice", names=names, folder=_folder(args.voice), tts=args.tts)
 
 
 def _folder(path: Path | None) -> str | None:

@@ -255,8 +255,14 @@ class VertraagApp(App[ScreenModel]):
     def on_mount(self) -> None:
         if self._ask:
             self.push_screen(SetupScreen(self._defaults, self.session), self.begin)
+            self.set_interval(POLL_S, self._stopped_during_setup)
         else:
             self.begin(self._defaults)
+
+    def _stopped_during_setup(self) -> None:
+        """A stop from outside (SIGTERM) while the names are asked: there is no session yet to end."""
+        if self._worker is None and getattr(self.session, "ended_from_outside", False):
+            self.exit(None)
 
     def begin(self, choice: Choice | None) -> None:
         if choice is None:
@@ -279,7 +285,9 @@ class VertraagApp(App[ScreenModel]):
                 break
             if event is None:
                 self._done = True
-                if self.model.ended == SAFETY_END:
+                if getattr(self.session, "ended_from_outside", False):
+                    self.exit(self.model)  # stopped from outside (systemd, kill): the stop must take seconds
+                elif self.model.ended == SAFETY_END:
                     self.push_screen(HelpScreen())  # the numbers stay until a key
                 else:
                     self.set_timer(self._close_after_s, lambda: self.exit(self.model))
