@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 from vertraag import events as ev
 from vertraag import known
 from vertraag.audio.source import AudioSource
+from vertraag.cli_flags import add_voice_flags, with_voice_flags
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
-from vertraag.models.catalog import ENGINE_CHOICES, TTS_ENGINES
+from vertraag.models.catalog import ENGINE_CHOICES
 from vertraag.phrases import message, protocol_names
 from vertraag.render import render
 from vertraag.report.session import SessionReport
@@ -64,12 +65,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--turn-seconds", type=int, help="spreekbeurt in seconden (vertraag: 120)")
     parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
-    parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
-    parser.add_argument(
-        "--tts",
-        choices=TTS_ENGINES,
-        help="spraakmotor (standaard auto: de eerste die werkt van piper, espeak, pyttsx3)",
-    )
+    add_voice_flags(parser)
     parser.add_argument(
         "--speak-to", type=Path, help="schrijf de opname met de prompts erin gemengd naar dit WAV-bestand"
     )
@@ -197,7 +193,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
     settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", names=names, name=args.protocol, turn_seconds=args.turn_seconds)
-    settings = override(settings, "voice", names=names, folder=_folder(args.voice), tts=args.tts)
+    settings = with_voice_flags(settings, args, names)
     return override(
         settings,
         "raised_voice",
@@ -219,10 +215,6 @@ def check_writable(path: Path) -> None:
         raise UserError(f"De map {folder} bestaat niet; maak hem eerst, of kies bij --speak-to een andere.")
     if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise UserError(f"Kan {path} niet schrijven: geen toestemming in {folder}.")
-
-
-def _folder(path: Path | None) -> str | None:
-    return str(path) if path is not None else None
 
 
 def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[str], None]) -> AudioSource:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vertraag import known
+from vertraag.cli_flags import add_voice_flags, with_voice_flags
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import UserError
-from vertraag.models.catalog import ENGINE_CHOICES, TTS_ENGINES
+from vertraag.models.catalog import ENGINE_CHOICES
 from vertraag.phrases import message, protocol_names, screen_text
 
 if TYPE_CHECKING:
@@ -44,12 +45,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--protocol", choices=protocol_names(), help="het gesprek (standaard: vertraag)")
     parser.add_argument("--engine", choices=ENGINE_CHOICES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel")
-    parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
-    parser.add_argument(
-        "--tts",
-        choices=TTS_ENGINES,
-        help="spraakmotor (standaard auto: de eerste die werkt van piper, espeak, pyttsx3)",
-    )
+    add_voice_flags(parser)
     parser.add_argument(
         "--recalibrate", action="store_true", help="opnieuw kalibreren, ook als er een profiel is"
     )
@@ -116,11 +112,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
     settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", names=names, name=args.protocol)
-    return override(settings, "voice", names=names, folder=_folder(args.voice), tts=args.tts)
-
-
-def _folder(path: Path | None) -> str | None:
-    return str(path) if path is not None else None
+    return with_voice_flags(settings, args, names)
 
 
 def _check_devices(settings: Settings) -> None:
