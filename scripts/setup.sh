@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-stop setup for vertraag on Debian / Raspberry Pi OS (bookworm or newer).
 #
-#   scripts/setup.sh run    system packages, .venv, vertraag, the Dutch model (when online), then `vertraag start`
+#   scripts/setup.sh run    system packages, .venv, vertraag with Piper, the Dutch speech model and the Dutch
+#                           Piper voice (when online), then `vertraag start`
 #   scripts/setup.sh test   system packages (incl. the virtual sound card), .venv with the dev extra, test
 #                           models, then ruff, mypy and the whole pytest suite
 #   scripts/setup.sh install | install-dev   only the installation part
@@ -11,6 +12,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
+DUTCH_VOICE=nl_BE-nathalie-medium   # the default Piper voice (vertraag model list)
 PYTHON=${PYTHON:-python3}
 
 # What the program needs at run time: a venv, PortAudio (sounddevice), libsndfile (WAV reading),
@@ -54,7 +56,7 @@ make_venv() {
 case "${1:-}" in
 install)
     apt_install $RUN_PACKAGES
-    make_venv ""
+    make_venv "[piper]"
     ;;
 install-dev)
     apt_install $RUN_PACKAGES $TEST_PACKAGES
@@ -65,6 +67,10 @@ run)
     "$0" install
     if ! "$VENV/bin/vertraag" model verify >/dev/null 2>&1; then
         "$VENV/bin/vertraag" model download || say "no Dutch model yet: vertraag listens to loudness only (see README)"
+    fi
+    # The natural Dutch voice; offline, the download says in one line how to get it (espeak-ng speaks meanwhile).
+    if ! "$VENV/bin/vertraag" model verify "$DUTCH_VOICE" >/dev/null 2>&1; then
+        "$VENV/bin/vertraag" model download "$DUTCH_VOICE" || true
     fi
     shift
     exec "$VENV/bin/vertraag" start "$@"

@@ -167,6 +167,27 @@ def test_the_model_holds_the_timer_and_says_when_the_microphone_is_gone_and_back
     assert model.counts["prompts"] == 0  # the notices are not interventions
 
 
+def test_a_stop_from_outside_closes_the_setup_form_and_a_session_at_once() -> None:
+    async def scenario() -> None:
+        session = FakeSession()
+        app = VertraagApp(session, DEFAULTS, ask=True, clock=lambda: 10.0, close_after_s=30.0)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            session.ended_from_outside = True  # what LiveSession.send("end") sets (SIGTERM, SIGINT)
+            await _settle(pilot, 0.5)
+            assert app.choice is None and not app.is_running  # the form is gone: nothing to end yet
+        session = FakeSession()
+        app = VertraagApp(session, DEFAULTS, ask=False, clock=lambda: 10.0, close_after_s=30.0)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            session.ended_from_outside = True
+            session.send("stop")
+            await _settle(pilot, 1.0)
+            assert not app.is_running  # not the 30 s the last screen stays after a q
+
+    asyncio.run(scenario())
+
+
 class SafetySession(FakeSession):
     """A session that stops for safety: the help lines, then the end."""
 

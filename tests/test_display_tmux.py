@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.sound
 
 WAIT_S = 40.0
 POLL_S = 0.3
+STOP_WITHIN_S = 5.0  # systemd's stop (SIGTERM) ends the session within seconds (issue 17)
 SETTLE_S = 0.5  # the screen is drawn: let its key bindings settle too
 
 
@@ -87,5 +89,20 @@ def test_the_screen_in_tmux_keys_and_the_closing(terminal: Terminal, tmp_path: P
     (tmp_path / "screen.txt").write_text(paused)
     terminal.keys("q")
     closing = terminal.until("EXIT=")
+    assert "Het gesprek is afgerond (gestopt)" in closing and "EXIT=0" in closing
+    assert "Traceback" not in closing
+
+
+def test_the_screen_in_tmux_stopped_by_sigterm_closes_at_once(terminal: Terminal) -> None:
+    from vertraag.start.lock import LOCK_FILE, runtime_dir
+
+    terminal.until("stoplicht")
+    terminal.keys("Enter")
+    terminal.until("q stoppen")
+    pid = int((runtime_dir() / LOCK_FILE).read_text())  # the session holding the microphone
+    sent = time.monotonic()
+    os.kill(pid, signal.SIGTERM)
+    closing = terminal.until("EXIT=")
+    assert time.monotonic() - sent < STOP_WITHIN_S
     assert "Het gesprek is afgerond (gestopt)" in closing and "EXIT=0" in closing
     assert "Traceback" not in closing

@@ -140,3 +140,14 @@ def test_sounddevice_is_imported_in_one_module() -> None:
         if isinstance(node, ast.Import) and any(a.name == "sounddevice" for a in node.names)
     )
     assert importers == ["vertraag.audio.devices"]
+
+
+def test_the_readmes_rooms_exist() -> None:
+    """Every file or folder README's "How it is built" names is there (so the map matches the house)."""
+    readme = (SRC.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## How it is built", 1)[1].split("```", 2)[1]
+    words = (w.rstrip(",") for line in block.splitlines() for w in line[:43].split())
+    named = {w for w in words if w.endswith((".py", "/"))}
+    roots = (SRC / "vertraag", SRC.parent)
+    missing = sorted(n for n in named if not any((root / n).exists() for root in roots))
+    assert missing == [], missing

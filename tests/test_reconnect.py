@@ -70,3 +70,20 @@ def test_gives_up_with_the_clear_message_after_a_while() -> None:
         list(source.frames())
     source.close()
     assert mic.closed
+
+
+def test_a_stop_from_outside_ends_the_wait_for_a_lost_microphone_at_once() -> None:
+    import threading
+    import time
+
+    mic = FlakyMic(per_run=3, runs=2, down_tries=10**6)  # lost after 3 frames, never back
+    source = ReconnectingSource(mic, lost=Lost, on_problem=lambda _: None, give_up_s=60.0)
+    frames: list[Frame] = []
+    reader = threading.Thread(target=lambda: frames.extend(source.frames()), daemon=True)
+    reader.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    source.interrupt()
+    reader.join(timeout=10)
+    assert not reader.is_alive() and time.monotonic() - started < 2.0  # not the minute until it gives up
+    assert len(frames) == 3

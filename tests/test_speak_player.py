@@ -31,6 +31,7 @@ from vertraag.speak.tts import EspeakRenderer
 pytestmark = pytest.mark.sound
 
 PROMPT = "Adem rustig in."
+PIPER_PROMPT = "Breathe in calmly."  # the test voice is English
 SETTLE_S = "0.5"  # the private server: the recorder below waits for audio itself
 RECORDER_START_S = 5.0  # parec delivers its first bytes well within this
 LEAD_S = 0.3  # silence recorded before playing, to know the level of "nothing"
@@ -73,8 +74,13 @@ def card(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     _reinit_portaudio()
 
 
-@pytest.fixture(scope="module")
-def prompt() -> Sound:
+@pytest.fixture(scope="module", params=["espeak", "piper"])
+def prompt(request: pytest.FixtureRequest) -> Sound:
+    if request.param == "piper":  # the neural voice (the PyPI test voice), resampled to the player's rate
+        from tests.piper_voice import joe_onnx
+        from vertraag.speak.tts.piper_engine import PiperRenderer
+
+        return PiperRenderer(joe_onnx()).render(PIPER_PROMPT)
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed (sudo apt install espeak-ng)")
     return EspeakRenderer().render(PROMPT)

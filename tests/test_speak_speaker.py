@@ -11,7 +11,7 @@ import pytest
 from vertraag.speak.errors import PlaybackUnavailable, SpeechUnavailable
 from vertraag.speak.player import RecordingPlayer
 from vertraag.speak.sound import Sound
-from vertraag.speak.speaker import Speaker
+from vertraag.speak.speaker import SENTENCE_PAUSE_S, Speaker
 from vertraag.speak.tones import OUTPUT_RATE, breath_guide, chime
 from vertraag.speak.tts import CachedRenderer, EspeakRenderer
 
@@ -108,12 +108,26 @@ def test_prepared_prompts_are_not_rendered_again() -> None:
     renderer = CountingEspeak()
     player = RecordingPlayer()
     speaker = Speaker(renderer=renderer, player=player)
-    speaker.prepare(PROMPTS)
-    assert len(renderer.calls) == len(PROMPTS)
+    sentences = ["Laten we even rustig adem halen.", "Even pauze.", "Adem rustig in en uit."]
+    sentences.append("Zeg het als een ik-boodschap.")
+    assert speaker.prepare(PROMPTS) == len(sentences)
+    assert renderer.calls == sentences  # one render per sentence: the fixed sentences can be ready ahead
     for prompt in PROMPTS:
         assert speaker.say(*prompt) > 1.0
-    assert len(renderer.calls) == len(PROMPTS)
+    assert renderer.calls == sentences
     assert all(sound.rate == OUTPUT_RATE for sound in player.sounds)
+
+
+@needs_espeak
+def test_a_live_word_renders_only_its_own_sentence_and_sentences_get_a_pause() -> None:
+    renderer = CountingEspeak()
+    speaker = Speaker(renderer=renderer, player=RecordingPlayer())
+    reframe = "Probeer het eens zo: ik voelde me niet gehoord."
+    speaker.prepare([], [reframe])
+    sound = speaker.sound_for("woord", 1, f"Ik hoorde 'nooit'. {reframe}")
+    assert renderer.calls == [reframe, "Ik hoorde 'nooit'."]
+    alone = [renderer.inner.render(text).seconds for text in renderer.calls]
+    assert sound.seconds == pytest.approx(sum(alone) + SENTENCE_PAUSE_S, abs=0.01)
 
 
 @needs_espeak
@@ -124,3 +138,21 @@ def test_speech_at_another_output_rate_is_resampled() -> None:
     assert sound.rate == rate
     assert speaker.sound_for("onbekend", 1, "Tijd").rate == rate
     assert Speaker(renderer=None, player=RecordingPlayer(), rate=rate).sound_for(*PROMPTS[0]).rate == rate
+
+
+@needs_espeak
+def test_close_stops_a_render_ahead_after_its_current_sentence() -> None:
+    import threading
+
+    renderer = CountingEspeak()
+    speaker = Speaker(renderer=renderer, player=RecordingPlayer())
+    many = [f"Zin nummer {n} om vooraf te maken." for n in range(200)]
+    ahead = threading.Thread(target=speaker.prepare, args=([], many))
+    ahead.start()
+    while not renderer.calls:
+        threading.Event().wait(0.01)
+    speaker.close()
+    done = len(renderer.calls)  # close() waited for the sentence in progress: no engine is mid-render now
+    ahead.join(timeout=1.0)
+    assert not ahead.is_alive()
+    assert len(renderer.calls) == done and 0 < done < len(many)

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -142,12 +143,11 @@ def test_unknown_voice_is_speech_unavailable() -> None:
         Pyttsx3Renderer(voice="xx-geen-stem")
 
 
-def test_default_renderer_is_pyttsx3_when_it_works() -> None:
-    renderer = default_renderer()
-    try:
-        assert isinstance(renderer, Pyttsx3Renderer)
-    finally:
-        renderer.close()  # type: ignore[attr-defined]
+def test_default_renderer_without_a_piper_voice_is_the_espeak_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERTRAAG_MODELS_DIR", str(tmp_path))  # no Piper voice installed
+    assert isinstance(default_renderer(), EspeakRenderer)  # Piper, espeak-ng, pyttsx3: the issue's order
 
 
 class HangingEngine:
@@ -172,7 +172,8 @@ class HangingEngine:
         self._runs += 1
         if self._runs > self._hang_after:
             self.release.wait()
-        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE)
+        # A WAV whatever the name, as pyttsx3 writes it (the path is an in-memory file without an extension).
+        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE, format="WAV")
 
 
 def test_a_hung_engine_is_speech_unavailable_not_a_hang() -> None:
@@ -202,6 +203,40 @@ def test_an_engine_that_hangs_at_start_fails_construction() -> None:
 
 
 def test_importing_speak_needs_neither_sounddevice_nor_pyttsx3() -> None:
-    code = "import sys, vertraag.speak; print('sounddevice' in sys.modules, 'pyttsx3' in sys.modules)"
+    code = (
+        "import sys, vertraag.speak, vertraag.speak.tts.choose; "
+        "print(*(m in sys.modules for m in ('sounddevice', 'pyttsx3', 'piper', 'onnxruntime')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False"]
+    assert out.split() == ["False"] * 4
+
+
+class SilentEngine(HangingEngine):
+    """A pyttsx3 stand-in that writes files without speech, after `speaks_for` good renders."""
+
+    def __init__(self, *, speaks_for: int, silent_runs: int) -> None:
+        super().__init__(hang_after=10**6)
+        self._speaks_for = speaks_for
+        self._silent_runs = silent_runs
+
+    def runAndWait(self) -> None:
+        self._runs += 1
+        if self._runs > self._speaks_for and self._silent_runs > 0:
+            self._silent_runs -= 1
+            sf.write(self._path, np.zeros(OUTPUT_RATE, dtype=np.float32), OUTPUT_RATE, format="WAV")
+            return
+        sf.write(self._path, np.full(OUTPUT_RATE, 0.1, dtype=np.float32), OUTPUT_RATE, format="WAV")
+
+
+def test_an_empty_render_is_an_error_not_silence() -> None:
+    engine = SilentEngine(speaks_for=1, silent_runs=2)  # the warm-up speaks, then two silent runs
+    renderer = Pyttsx3Renderer(engine_factory=lambda: engine)
+    with pytest.raises(SpeechUnavailable, match="stilte"):
+        renderer.render(SENTENCE)
+    assert renderer.render(SENTENCE).seconds == 1.0  # the engine is not given up on for it
+
+
+def test_one_empty_render_is_tried_once_more() -> None:
+    engine = SilentEngine(speaks_for=0, silent_runs=1)  # a fresh engine's first run comes out empty
+    renderer = Pyttsx3Renderer(engine_factory=lambda: engine)
+    assert renderer.render(SENTENCE).seconds == 1.0

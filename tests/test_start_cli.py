@@ -49,7 +49,8 @@ def test_service_install_writes_a_unit_that_systemd_accepts(
     assert main(["service", "install", "--input-device", "USB Mic"]) == 0
     unit = tmp_path / "systemd" / "user" / "vertraag.service"
     text = unit.read_text()
-    assert 'start --plain --yes --input-device "USB Mic"' in text and "KillSignal=SIGINT" in text
+    assert 'start --plain --yes --input-device "USB Mic"' in text
+    assert "KillSignal" not in text and "TimeoutStopSec=30" in text  # systemd's SIGTERM ends it in seconds
     assert "enable-linger" in capsys.readouterr().out
     if shutil.which("systemd-analyze"):
         verify = subprocess.run(

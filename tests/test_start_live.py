@@ -19,8 +19,8 @@ from vertraag.recognize.base import RecognizerEvent, Utterance, Word
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.speaker import Speaker
 from vertraag.speak.voice import Breath, SpeakerVoice
-from vertraag.start.live import METER, Choice, LiveSession
-from vertraag.start.profile import load_profile, profile_path
+from vertraag.start.live import METER, NOTICE, Choice, LiveSession
+from vertraag.start.profile import PartnerCalm, Profile, load_profile, profile_path, save_profile
 
 SAY_S = 2.0
 REPLY_AFTER_S = 0.5  # the partner starts speaking this long after vertraag's request
@@ -275,6 +275,60 @@ def test_with_a_recogniser_the_calibration_also_sets_the_calm_speaking_rate(tmp_
     assert [s["calm_wps"] for s in steps if s["step"] in ("a", "b")] == [2.5, 2.5]
     saved = load_profile("Anna", "Bram", tmp_path)
     assert saved is not None and saved.partner_b.calm_wps == 2.5
+
+
+def test_a_profile_folder_that_cannot_be_written_is_one_line_and_the_session_goes_on(tmp_path: Path) -> None:
+    taken = tmp_path / "bestand"
+    taken.write_text("")  # the data folder is a file (XDG_DATA_HOME pointing to a file does this)
+    room = Room()
+    events = _session(taken / "profiles", room, CHOICE, stop_after="phase")
+    notices = [e for e in events if e.type == NOTICE]
+    assert len(notices) == 1 and "kalibratie kon niet bewaard" in str(notices[0].data["message"]), notices
+    assert [e.data["step"] for e in events if e.type == CALIBRATION][-1] == "done"
+    phase = next(e for e in events if e.type == "phase")  # the session began after that line
+    assert events.index(phase) > events.index(notices[0])
+    assert events[-1].type == "session_end" and not any(e.type == "error" for e in events)
+
+
+class Vanishing:
+    """A microphone that hears one calm sentence and is then lost, until the session interrupts the wait."""
+
+    def __init__(self) -> None:
+        self.lost = threading.Event()
+        self.interrupted = threading.Event()
+
+    def frames(self) -> Iterator[Frame]:
+        sentence = ag.espeak_nl("vandaag heb ik boodschappen gedaan en daarna een stukje gewandeld")
+        audio = np.concatenate([ag.silence(1.0), sentence, ag.silence(1.5)])
+        for start in range(0, len(audio) - FRAME_SAMPLES, FRAME_SAMPLES):
+            yield Frame(audio[start : start + FRAME_SAMPLES], start)
+        self.lost.set()
+        self.interrupted.wait(timeout=60)  # what ReconnectingSource does while the microphone is away
+
+    def interrupt(self) -> None:
+        self.interrupted.set()
+
+    def close(self) -> None:
+        self.interrupted.set()
+
+
+def test_a_stop_from_outside_while_the_microphone_is_lost_ends_now_with_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    save_profile(Profile(PartnerCalm("Anna", -30.0), PartnerCalm("Bram", -30.0), "stoplicht"), tmp_path)
+    source = Vanishing()
+    live = LiveSession(Settings(), source=source, voice=Room(), profiles=tmp_path, report=True)
+    worker = threading.Thread(target=live.run, args=(CHOICE,), daemon=True)
+    worker.start()
+    assert source.lost.wait(timeout=60)
+    live.send("end")  # SIGTERM
+    worker.join(timeout=5)
+    assert not worker.is_alive()
+    events = _drain(live)
+    assert [e.data["reason"] for e in events if e.type == "session_end"] == ["stopped"]
+    assert any("Het verslag staat in" in line for line in live.report_lines), live.report_lines
+    assert len(list((tmp_path / "data" / "vertraag" / "verslagen").glob("*.json"))) == 1
 
 
 def _session_with(tmp_path: Path, room: Room, choice: Choice, tracker: object) -> list[Event]:

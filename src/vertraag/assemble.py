@@ -2,13 +2,14 @@
 
 Used by `vertraag run` (cli_run.py), `vertraag start` (cli_start.py, start/live.py), the bench and the tests,
 so that a session over a recording and a live one are built the same way. The engines (Vosk, Whisper,
-pyttsx3, sounddevice) load only when a run needs them.
+Piper, pyttsx3, sounddevice) load only when a run needs them.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from vertraag.config import Settings
 from vertraag.errors import UserError
 from vertraag.models.catalog import NO_ENGINE
 from vertraag.recognize.factory import engine_of
+from vertraag.session.ahead import texts_ahead
 from vertraag.session.runner import Closing, SessionRunner
 from vertraag.session.state import SessionConfig, initial_state
 from vertraag.session.talk import foreseeable_prompts
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from vertraag.pipeline import Pipeline
     from vertraag.recognize.base import Recognizer
     from vertraag.speak.mixdown import Recorder
+    from vertraag.speak.speaker import Speaker
     from vertraag.speak.tts.base import Renderer
     from vertraag.speak.voice_folder import VoiceFolder
 
@@ -83,25 +86,36 @@ def open_voice(
     settings: Settings, *, live: bool, speak_to: Path | None, config: SessionConfig
 ) -> tuple[Voice, Recorder | None]:
     """The voice for this run (the speaker live, nothing for a recording, rendered sounds for --speak-to),
-    and a recorder of the input when the user asked for a mixdown. Live, the session's phase prompts are
-    rendered ahead on a thread, so a prompt starts soon after its decision."""
+    and a recorder of the input when the user asked for a mixdown. Everything the session can say without a
+    live word in it is rendered ahead on a thread, so a prompt starts soon after its decision."""
     if not live and speak_to is None:
         return SilentVoice(settings.voice.rate_wpm), None
     from vertraag.speak.mixdown import Recorder
     from vertraag.speak.player import NullPlayer, Player
-    from vertraag.speak.speaker import Speaker
+    from vertraag.speak.speaker import Speaker as SpeakerClass
 
     player: Player = NullPlayer()
     if live:
         from vertraag.speak.device_player import SoundDevicePlayer
 
         player = SoundDevicePlayer(device=settings.audio.output_device)
-    speaker = Speaker(renderer=_renderer(settings), player=player, voice_folder=_voice_folder(settings))
+    folder = _voice_folder(settings)
+    speaker = SpeakerClass(renderer=_renderer(settings), player=player, voice_folder=folder)
+    state = initial_state(config)
+    ahead = (foreseeable_prompts(state), texts_ahead(state))
+    threading.Thread(target=render_ahead, args=(speaker, *ahead), name="render-ahead", daemon=True).start()
     if live:
-        ahead = foreseeable_prompts(initial_state(config))
-        threading.Thread(target=speaker.prepare, args=(ahead,), name="render-ahead", daemon=True).start()
         return SpeakerVoice(speaker), None
     return MixdownVoice(speaker), Recorder()
+
+
+def render_ahead(speaker: Speaker, prompts: list[tuple[str, int, str]], texts: list[str]) -> float:
+    """Render what can be rendered ahead; logs and returns how long it took (seconds)."""
+    started = time.perf_counter()
+    count = speaker.prepare(prompts, texts)
+    took = time.perf_counter() - started
+    log.info("rendered %d sentences ahead in %.1f s", count, took)
+    return took
 
 
 def build_runner(
@@ -138,11 +152,13 @@ def recording_runner(
 
 
 def _renderer(settings: Settings) -> Renderer | None:
+    """The chosen speech engine or the first that works after it; None (a chime and the text) if none."""
     from vertraag.speak.errors import SpeechUnavailable
-    from vertraag.speak.tts.choose import default_renderer
+    from vertraag.speak.tts.choose import choose_renderer
 
+    voice = settings.voice
     try:
-        return default_renderer(rate_wpm=settings.voice.rate_wpm)
+        return choose_renderer(voice.tts, rate_wpm=voice.rate_wpm, piper_voice=voice.piper_voice).renderer
     except SpeechUnavailable as exc:
         log.warning("no synthetic voice: %s", exc.message)
         return None
@@ -154,3 +170,18 @@ def _voice_folder(settings: Settings) -> VoiceFolder | None:
     from vertraag.speak.voice_folder import VoiceFolder
 
     return VoiceFolder(Path(settings.voice.folder))
+
+
+def who_speaks(config: Path | None = None) -> str:
+    """One Dutch line for `vertraag devices` and `model list`: which voice will speak with these settings
+    (judged without loading an engine; a broken settings file is judged as the defaults)."""
+    from vertraag import known
+    from vertraag.config import load_settings
+    from vertraag.speak.tts.choose import describe
+
+    try:
+        voice = load_settings(config, names=known.names()).voice
+    except UserError as exc:
+        log.info("who speaks, judged on the default settings: %s", exc.message)
+        voice = Settings().voice
+    return describe(voice.tts, piper_voice=voice.piper_voice, folder=voice.folder)

@@ -12,10 +12,6 @@ from typing import Any
 from vertraag.errors import UserError
 
 CHECKOUT = Path(__file__).resolve().parents[2]  # src/vertraag/cli_bench.py in a checkout
-NO_CHECKOUT = (
-    "vertraag bench meet vanuit een checkout van de repository (bench/, tests/data, scripts/): "
-    "clone hem, installeer met 'make install' en draai het daar."
-)
 
 
 def register(subparsers: Any) -> None:
@@ -85,6 +81,12 @@ def _part(args: argparse.Namespace) -> dict[str, Any]:
     if args.part == "soak":
         return parts.soak(args.scene_dir, args.soak_seconds, args.model)
     raise ValueError(f"unknown part {args.part}")
+
+
+NO_CHECKOUT = (
+    "vertraag bench meet vanuit een checkout van de repository (bench/, tests/data, scripts/): "
+    "clone hem, installeer met 'make install' en draai het daar."
+)
 
 
 def _find_bench() -> None:

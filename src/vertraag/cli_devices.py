@@ -1,5 +1,5 @@
 """`vertraag devices`: the microphones and speakers this machine offers, by number and name (for
-`--input-device` / `--device` and `--output-device`)."""
+`--input-device` / `--device` and `--output-device`), and which voice will speak."""
 
 from __future__ import annotations
 
@@ -34,4 +34,12 @@ def devices_command(args: argparse.Namespace) -> int:
             print(f"{device.index:3d}  {device.name}")
         if not devices:
             print(f"     {message('start_no_devices')}")
+    print(_who_speaks())
     return 0
+
+
+def _who_speaks() -> str:
+    """Which voice will speak with the current settings (judged without loading an engine)."""
+    from vertraag.assemble import who_speaks
+
+    return who_speaks()

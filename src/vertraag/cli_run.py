@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from vertraag import events as ev
 from vertraag import known
 from vertraag.audio.source import AudioSource
+from vertraag.cli_flags import add_voice_flags, with_voice_flags
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import EXIT_INTERRUPTED, EXIT_OK, NothingToReport, UserError
 from vertraag.events import Event
@@ -73,7 +74,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--turn-seconds", type=int, help="spreekbeurt in seconden (vertraag: 120)")
     parser.add_argument("--output-device", help="luidspreker: naam (deel ervan) of nummer")
-    parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
+    add_voice_flags(parser)
     parser.add_argument(
         "--speak-to", type=Path, help="schrijf de opname met de prompts erin gemengd naar dit WAV-bestand"
     )
@@ -88,6 +89,23 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """SIGTERM is Ctrl-C here (a live run ends with its report, a recording stops and keeps nothing
+    partial); a live run holds the one-live-session lock (start/lock.py), a recording takes none."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        if args.input is not None:
+            return _run(args)
+        from vertraag.start.lock import live_session_lock
+
+        with live_session_lock():
+            return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     from vertraag import assemble  # heavy (numpy, VAD, engines): only when running
     from vertraag.enroll import enroll_files, new_tracker
     from vertraag.pipeline import Pipeline
@@ -105,6 +123,8 @@ def run_command(args: argparse.Namespace) -> int:
     def source_problem(reason: str) -> None:
         write(Event(ev.SOURCE_PROBLEM, pipeline.summary.audio_seconds, {"reason": reason}))
 
+    if args.speak_to is not None:
+        check_writable(args.speak_to)  # before the recording is heard, not after
     source = _open_source(args, settings, source_problem)  # bad input is said first, before any model loads
     explicit_engine = args.engine is not None or args.model is not None
     threaded = live or args.realtime  # decoding must never hold up live audio
@@ -134,6 +154,7 @@ def run_command(args: argparse.Namespace) -> int:
         voice, recorder = assemble.open_voice(settings, live=live, speak_to=args.speak_to, config=config)
         names = {PARTNERS[0]: settings.protocol.partner_a, PARTNERS[1]: settings.protocol.partner_b}
         session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript, names=names)
+        session.notify = lambda line: print(line, file=sys.stderr)
     except BaseException:
         source.close()
         raise
@@ -153,8 +174,12 @@ def run_command(args: argparse.Namespace) -> int:
             write(event)
     except KeyboardInterrupt:
         if args.input is not None:
+            session.discard_recording()  # a recording cut short is not kept
             raise
         interrupted = True  # Ctrl-C is how a live session ends: the summary follows, then exit code 130
+    except BaseException:
+        session.discard_recording()
+        raise
     finally:
         source.close()
         voice.close()
@@ -162,8 +187,11 @@ def run_command(args: argparse.Namespace) -> int:
     if recorder is not None and args.speak_to is not None:
         from vertraag.speak.mixdown import mix, write_mixdown
 
-        write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
-        session.audio_kept.append(args.speak_to)
+        try:
+            write_mixdown(args.speak_to, mix(recorder.audio(), getattr(voice, "placed", [])))
+            session.audio_kept.append(args.speak_to)
+        except UserError as exc:  # the report is still saved below
+            print(exc.message, file=sys.stderr)
     if pipeline.summary.speech_seconds == 0.0:
         name = args.input.name if args.input is not None else "de microfoon"
         if not interrupted:
@@ -186,7 +214,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "protocol", names=names, name=args.protocol, turn_seconds=args.turn_seconds)
     if args.names is not None:
         settings = override(settings, "protocol", names=names, **_partner_names(args.names))
-    settings = override(settings, "voice", names=names, folder=_folder(args.voice))
+    settings = with_voice_flags(settings, args, names)
     return override(
         settings,
         "raised_voice",
@@ -207,8 +235,17 @@ def _partner_names(given: str) -> dict[str, str]:
     return {"partner_a": names[0], "partner_b": names[1]}
 
 
-def _folder(path: Path | None) -> str | None:
-    return str(path) if path is not None else None
+def check_writable(path: Path) -> None:
+    """A file we will write at the end can be written: its folder exists and takes files, it is no folder."""
+    import os
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UserError(f"{path} is een map; geef bij --speak-to een bestandsnaam op (bijvoorbeeld uit.wav).")
+    if not folder.is_dir():
+        raise UserError(f"De map {folder} bestaat niet; maak hem eerst, of kies bij --speak-to een andere.")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UserError(f"Kan {path} niet schrijven: geen toestemming in {folder}.")
 
 
 def _open_source(args: argparse.Namespace, settings: Settings, emit: Callable[[str], None]) -> AudioSource:

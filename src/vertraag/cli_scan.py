@@ -26,15 +26,18 @@ from vertraag.errors import EXIT_OK
 _ENCODING = "utf-8"
 
 
+DESCRIPTION = (
+    "Leest zinnen (één per regel op stdin, of als argumenten) en schrijft per zin één JSON-regel "
+    "met wat de woorddetector vond: categorie, woorden, positie en een voorstel om het anders "
+    "te zeggen."
+)
+
+
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "scan",
         help="zoek onveilige taal in zinnen (stdin of argumenten) en stel een ik-boodschap voor",
-        description=(
-            "Leest zinnen (één per regel op stdin, of als argumenten) en schrijft per zin één JSON-regel "
-            "met wat de woorddetector vond: categorie, woorden, positie en een voorstel om het anders "
-            "te zeggen."
-        ),
+        description=DESCRIPTION,
     )
     parser.add_argument("text", nargs="*", help="zinnen om te bekijken; zonder zinnen leest scan van stdin")
     parser.add_argument(

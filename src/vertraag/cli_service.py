@@ -1,9 +1,9 @@
 """`vertraag service install | remove | show`: start `vertraag start` at boot, as a systemd user service.
 
 At boot there is no one at a keyboard: the service runs `vertraag start --plain --yes` (Dutch lines in the
-journal, names and choices from the config, the couple's saved calibration). systemd stops it with SIGINT,
-which asks for the closing, like Ctrl-C. A user service starts at boot only when the user may linger
-(`sudo loginctl enable-linger USER`); `install` says what to run.
+journal, names and choices from the config, the couple's saved calibration). systemd stops it with SIGTERM,
+which ends the session within seconds with its report saved (start/signals.py). A user service starts at
+boot only when the user may linger (`sudo loginctl enable-linger USER`); `install` says what to run.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from vertraag.phrases import message
 UNIT_NAME = "vertraag.service"
 UNIT_MODE = 0o644
 # The sound server of Raspberry Pi OS bookworm (PipeWire, or PulseAudio) runs in the user's session; wait
-# for it when it is there. Stop with SIGINT (the closing) and give the closing time to be spoken.
+# for it when it is there. systemd's SIGTERM ends the session within 5 s with its report saved; the stop
+# timeout leaves room for a slow SD card before systemd kills it.
 UNIT = """\
 [Unit]
 Description=vertraag: a guided, slowed-down conversation (offline, Dutch)
@@ -28,14 +29,18 @@ After=pipewire.service pipewire-pulse.service pulseaudio.service sound.target
 
 [Service]
 ExecStart={command}
-KillSignal=SIGINT
-TimeoutStopSec=120
+TimeoutStopSec=30
 Restart=on-failure
 RestartSec=10
 
 [Install]
 WantedBy=default.target
 """
+
+
+# Inside double quotes systemd reads C escapes; these characters must be written as escapes there.
+SYSTEMD_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+SYSTEMD_QUOTED = frozenset("\"'\\;")  # quotes, a backslash, a lone ";" (a command separator): always quoted
 
 
 def register(subparsers: Any) -> None:
@@ -63,13 +68,18 @@ def unit_text(args: argparse.Namespace) -> str:
     for flag, value in (("--config", args.config), ("--input-device", args.input_device),
                         ("--output-device", args.output_device)):  # fmt: skip
         if value is not None:
-            parts += [flag, _quoted(str(value.resolve() if isinstance(value, Path) else value))]
-    return UNIT.format(command=" ".join(parts))
+            parts += [flag, str(value.resolve() if isinstance(value, Path) else value)]
+    return UNIT.format(command=" ".join(exec_word(part) for part in parts))
 
 
-def _quoted(value: str) -> str:
-    """systemd's quoting: double quotes around a value with spaces."""
-    return f'"{value}"' if any(c.isspace() for c in value) else value
+def exec_word(value: str) -> str:
+    """One argument as systemd reads it back from ExecStart: `%` (specifiers such as %h) and `$` (variables
+    such as $USER) doubled, and double quotes, with C escapes inside, around anything else unusual."""
+    value = value.replace("%", "%%").replace("$", "$$")
+    if value and not any(c.isspace() or c in SYSTEMD_QUOTED or not c.isprintable() for c in value):
+        return value
+    escaped = "".join(SYSTEMD_ESCAPES.get(c, c) for c in value)
+    return f'"{escaped}"'
 
 
 def service_command(args: argparse.Namespace) -> int:

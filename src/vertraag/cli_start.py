@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vertraag import known
+from vertraag.cli_flags import add_voice_flags, with_voice_flags
 from vertraag.config import Settings, load_settings, override
 from vertraag.errors import UserError
 from vertraag.models.catalog import ENGINE_CHOICES
@@ -44,7 +45,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--protocol", choices=protocol_names(), help="het gesprek (standaard: vertraag)")
     parser.add_argument("--engine", choices=ENGINE_CHOICES, help="spraakherkenner (standaard: vosk)")
     parser.add_argument("--model", help="map of naam van het spraakmodel")
-    parser.add_argument("--voice", type=Path, help="map met opgenomen prompts: één WAV per prompt-id")
+    add_voice_flags(parser)
     parser.add_argument(
         "--recalibrate", action="store_true", help="opnieuw kalibreren, ook als er een profiel is"
     )
@@ -56,10 +57,19 @@ def register(subparsers: Any) -> None:
 
 def start_command(args: argparse.Namespace) -> int:
     from vertraag.assemble import session_config
+    from vertraag.start.lock import live_session_lock
 
     settings = _settings(args)
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
     config = session_config(settings, live=True)
+    with live_session_lock():  # one live session per user holds the microphone
+        return _start(args, settings, config)
+
+
+def _start(args: argparse.Namespace, settings: Settings, config: SessionConfig) -> int:
+    from vertraag.start.live import END
+    from vertraag.start.signals import ended_by_signals
+
     screen = sys.stdout.isatty() and sys.stdin.isatty() and not (args.plain or args.json)
     if screen:
         from vertraag.audio.alsa_quiet import quiet_alsa
@@ -72,12 +82,13 @@ def start_command(args: argparse.Namespace) -> int:
     if not screen:
         from vertraag.display.plain import run_plain
 
-        model = run_plain(live, defaults, sys.stdout, json_lines=args.json)
+        with ended_by_signals(lambda: live.send(END)):
+            model = run_plain(live, defaults, sys.stdout, json_lines=args.json)
     else:
         from vertraag.display.app import VertraagApp, end_reason
         from vertraag.display.terminal import own_terminal
 
-        with own_terminal(Path(LOG_FILE) if args.verbose else None):
+        with own_terminal(Path(LOG_FILE) if args.verbose else None), ended_by_signals(lambda: live.send(END)):
             app = VertraagApp(live, defaults)
             app.run()
         model = app.model
@@ -101,11 +112,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = override(settings, "recognizer", names=names, engine=args.engine, model=args.model)
     settings = override(settings, "audio", names=names, device=args.device, output_device=args.output_device)
     settings = override(settings, "protocol", names=names, name=args.protocol)
-    return override(settings, "voice", names=names, folder=_folder(args.voice))
-
-
-def _folder(path: Path | None) -> str | None:
-    return str(path) if path is not None else None
+    return with_voice_flags(settings, args, names)
 
 
 def _check_devices(settings: Settings) -> None:

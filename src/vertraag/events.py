@@ -71,18 +71,20 @@ class FindingFields(TypedDict):
     talker: NotRequired[str | None]
 
 
-class RaisedVoiceFields(TypedDict):
+class OnsetFields(TypedDict):
+    onset: float  # audio time what a detector noticed began (the voice began to rise, fast speech began)
+
+
+class RaisedVoiceFields(OnsetFields):
     rise_db: float
-    onset: float  # audio time the voice began to rise
     baseline_db: float
     level_db: float
     talker: NotRequired[str | None]  # added by detect/by_voice.py
 
 
-class SpeechRateFields(TypedDict):
+class SpeechRateFields(OnsetFields):
     rate_wps: float
     calm_wps: float
-    onset: float  # audio time the fast speech began
     talker: NotRequired[str | None]  # added by detect/by_voice.py
 
 

@@ -6,6 +6,7 @@ as `vertraag/phrases`. Everything a user hears or reads comes from there, not fr
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,14 @@ from vertraag.errors import UserError
 DEFAULT_LANGUAGE = "nl"
 PROTOCOL_DIR = "protocols"  # one TOML file per conversation protocol
 _PACKAGE_DIR = Path(__file__).resolve().parent
+# A sentence ends at . ! ? (also an ellipsis), maybe a closing quote after it, then a space.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]['\"’”]))\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a spoken text ("Even vertragen. Probeer het eens zo: ..." -> two), as the speaker
+    renders and caches them."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 def phrases_root() -> Path:

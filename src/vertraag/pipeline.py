@@ -213,9 +213,7 @@ def utterance_event(utterance: Utterance, talker: str | None = None) -> Event:
         ev.UTTERANCE,
         utterance.end,
         ev.UtteranceFields(
-            text=utterance.text,
-            start=utterance.start,
-            end=utterance.end,
+            text=utterance.text, start=utterance.start, end=utterance.end,
             words=[word.to_dict() for word in utterance.words],
             talker=talker,
         ),

@@ -41,6 +41,7 @@ class Direction:
     none_found: str  # no device of this kind at all
     not_found: str  # `{device}` not found; `{choices}` lists the devices of this kind
     unusable: str  # `{name}` accepts no usable format
+    cannot_open: str  # `{name}` refused to open a stream: `{problem}`
     error: type[UserError]  # what is raised
 
     @property
@@ -114,3 +115,23 @@ def match_device(
                 continue
             return DeviceFormat(index=index, name=name, rate=candidate, channels=channels)
     raise direction.error(direction.unusable.format(name=name))
+
+
+def open_stream(sd: Any, direction: Direction, fmt: DeviceFormat, *, dtype: str, **options: Any) -> Any:
+    """An input or output stream on the matched device (`options`: callback, blocksize ...); PortAudio's
+    refusal is `direction.error`, naming the device."""
+    stream_class = sd.InputStream if direction.kind == "input" else sd.OutputStream
+    try:
+        return stream_class(
+            device=fmt.index, samplerate=fmt.rate, channels=fmt.channels, dtype=dtype, **options
+        )
+    except sd.PortAudioError as exc:
+        log.info("opening %s failed: %s", fmt.name, exc)
+        raise direction.error(direction.cannot_open.format(name=fmt.name, problem=exc)) from exc
+
+
+def close_stream(sd: Any, stream: Any, name: str) -> None:
+    try:
+        stream.close(ignore_errors=True)
+    except sd.PortAudioError as exc:  # a stream whose server is gone may still complain
+        log.info("closing %s: %s", name, exc)

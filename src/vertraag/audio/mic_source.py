@@ -22,7 +22,15 @@ from typing import Any
 import numpy as np
 import soxr
 
-from vertraag.audio.devices import Direction, import_sounddevice, match_device, parse_device
+from vertraag.audio.devices import (
+    DeviceFormat,
+    Direction,
+    close_stream,
+    import_sounddevice,
+    match_device,
+    open_stream,
+    parse_device,
+)
 from vertraag.audio.frames import SAMPLE_RATE, Frame, Framer, Samples
 from vertraag.errors import UserError
 
@@ -55,6 +63,7 @@ MICROPHONE = Direction(
     unusable=(
         "De microfoon '{name}' kan niet opnemen in een bruikbaar formaat; kies een andere met --device."
     ),
+    cannot_open="De microfoon '{name}' kan niet geopend worden ({problem}); kies een andere met --device.",
     error=UserError,
 )
 
@@ -226,21 +235,15 @@ class _Capture:
             if fmt.sample_rate == SAMPLE_RATE
             else soxr.ResampleStream(fmt.sample_rate, SAMPLE_RATE, 1, dtype=CAPTURE_DTYPE)
         )
-        try:
-            self._stream = sd.InputStream(
-                device=fmt.index,
-                samplerate=fmt.sample_rate,
-                channels=fmt.channels,
-                dtype=CAPTURE_DTYPE,
-                blocksize=fmt.block_samples,
-                callback=self._callback,
-                finished_callback=self.finished.set,
-            )
-        except sd.PortAudioError as exc:
-            log.info("opening %s failed: %s", fmt.name, exc)
-            raise UserError(
-                f"De microfoon '{fmt.name}' kan niet geopend worden ({exc}); kies een andere met --device."
-            ) from exc
+        self._stream = open_stream(
+            sd,
+            MICROPHONE,
+            DeviceFormat(fmt.index, fmt.name, fmt.sample_rate, fmt.channels),
+            dtype=CAPTURE_DTYPE,
+            blocksize=fmt.block_samples,
+            callback=self._callback,
+            finished_callback=self.finished.set,
+        )
         self._started = False
 
     def _callback(self, indata: Samples, frames: int, time_info: Any, status: Any) -> None:
@@ -265,7 +268,4 @@ class _Capture:
         return out
 
     def close(self) -> None:
-        try:
-            self._stream.close(ignore_errors=True)
-        except self._sd.PortAudioError as exc:  # a stream whose server is gone may still complain
-            log.info("closing %s: %s", self.format.name, exc)
+        close_stream(self._sd, self._stream, self.format.name)

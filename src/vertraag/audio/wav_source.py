@@ -150,6 +150,8 @@ def _check_path(path: Path) -> None:
         raise UserError(f"Het bestand {path} bestaat niet; controleer de naam en de map.")
     if path.is_dir():
         raise UserError(f"{path} is een map, geen geluidsbestand; geef een WAV-bestand op.")
+    if not path.is_file():  # a pipe would wait for a writer forever, a device never ends: refuse at once
+        raise UserError(f"{path} is geen gewoon bestand (een pipe of apparaat); geef een WAV-bestand op.")
     try:
         with path.open("rb") as fh:
             first = fh.read(1)

@@ -32,6 +32,8 @@ def load_settings(path: Path | None = None, *, names: Names) -> Settings:
         path = Path(env) if env else default_config_path()
         if not path.exists():
             return _with_env(Settings(), names)
+    if path.exists() and not path.is_file():  # a pipe would wait for a writer forever: refuse it at once
+        raise UserError(f"Het configuratiebestand {path} is geen gewoon bestand (een map, pipe of apparaat).")
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

@@ -19,6 +19,7 @@ from msgspec import Meta
 CHOICES = "choices"  # field metadata key: the kind of name the field takes (one of the kinds below)
 ENGINE = "engine"  # a speech recogniser: the model catalogue's engines (models/catalog.py)
 PROTOCOL = "protocol"  # a conversation: the protocol files (phrases.protocol_names)
+TTS = "tts"  # a speech engine: models/catalog.py TTS_ENGINES
 # The names of each kind, passed in by whoever checks settings (vertraag.known): settings import nothing
 # of vertraag.
 Names = Mapping[str, Sequence[str]]
@@ -168,6 +169,10 @@ class VoiceSettings:
 
     rate_wpm: WordsPerMinute = 140  # calm: espeak-ng speaks 175 words per minute by default
     folder: Name | None = None  # recorded prompts (one WAV per prompt id), e.g. a therapist's own voice
+    # The speech engine: "auto" = the first that works of Piper (with an installed Dutch voice), espeak-ng,
+    # pyttsx3; a named engine goes first and the others stay as fallbacks.
+    tts: str = field(default="auto", metadata=choices(TTS))
+    piper_voice: Name | None = None  # a Piper voice by name (`vertraag model list`) or an .onnx path
 
 
 @dataclass(frozen=True)

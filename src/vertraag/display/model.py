@@ -13,7 +13,7 @@ from typing import Protocol
 from vertraag import events as ev
 from vertraag.events import CALIBRATION, Event
 from vertraag.session.actions import Cue
-from vertraag.start.live import ERROR, METER, Choice
+from vertraag.start.live import ERROR, METER, NOTICE, Choice
 from vertraag.start.profile import Profile
 
 # Counted on screen ("counts so far"): what vertraag noticed, by kind.
@@ -108,6 +108,8 @@ class ScreenModel:
             self.ended, self.timer_running = str(data.get("reason", "")), False
         elif kind == ERROR:
             self.error = self.status = str(data.get("message", ""))
+        elif kind == NOTICE:
+            self.status = str(data.get("message", ""))
 
     def _prompt(self, event: Event) -> None:
         prompt_id = str(event.data.get("id", ""))

@@ -1,7 +1,8 @@
 """The display when the output is not a terminal (a pipe, a log, systemd): one readable Dutch line per event.
 
 The session runs on its worker thread as with the terminal screen; this loop prints what it reports.
-Ctrl-C (SIGINT, or systemd's stop) asks for the closing; a second one ends at once.
+SIGTERM and SIGINT (systemd's stop, kill, Ctrl-C) end the session at once (start/signals.py, installed by
+`vertraag start`); a KeyboardInterrupt that still gets here asks for the closing.
 """
 
 from __future__ import annotations

@@ -98,8 +98,10 @@ def download_file(
     expected_size: int | None,
     progress: Progress = NO_PROGRESS,
     timeout_s: float = DOWNLOAD_TIMEOUT_S,
+    manual: str | None = None,
 ) -> Path:
-    """Stream `url` to `dest` via a temporary file beside it; check its size; rename it into place."""
+    """Stream `url` to `dest` via a temporary file beside it; check its size; rename it into place.
+    `manual` names the files to copy by hand when offline (default: `dest`'s name)."""
     request = urllib.request.Request(url, headers={"User-Agent": f"vertraag/{__version__}"})
     try:
         response = urllib.request.urlopen(request, timeout=timeout_s)
@@ -109,7 +111,7 @@ def download_file(
             "controleer het adres (--url) of probeer het later opnieuw."
         ) from exc
     except (urllib.error.URLError, OSError) as exc:  # no DNS, refused, timed out, no route
-        raise _offline_error(url, dest.name, exc) from exc
+        raise _offline_error(url, manual or dest.name, exc) from exc
     except ValueError as exc:  # not a URL at all
         raise UserError(f"'{url}' is geen geldig adres: geef een http(s)-adres op met --url.") from exc
     with response:
@@ -179,12 +181,13 @@ def _temporary_file(folder: Path) -> Iterator[tuple[Path, BinaryIO]]:
         path.unlink(missing_ok=True)
 
 
-def _offline_error(url: str, zip_name: str, exc: BaseException) -> UserError:
+def _offline_error(url: str, files: str, exc: BaseException) -> UserError:
     host = urllib.parse.urlsplit(url).hostname or url
     reason = getattr(exc, "reason", exc)
+    first = files.split(" ")[0]
     return UserError(
         f"Kan {host} niet bereiken ({reason}); zonder internet: download {url} op een andere computer, "
-        f"kopieer {zip_name} naar deze computer en voer `vertraag model install {zip_name}` uit."
+        f"kopieer {files} naar deze computer en voer `vertraag model install {first}` uit."
     )
 
 

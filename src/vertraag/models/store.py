@@ -14,7 +14,7 @@ from pathlib import Path
 
 from vertraag.errors import UserError
 from vertraag.models import catalog
-from vertraag.models.catalog import VOSK, WHISPER, ModelInfo
+from vertraag.models.catalog import PIPER, PIPER_CONFIG_SUFFIX, VOSK, WHISPER, ModelInfo
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,21 @@ def whisper_problems(path: Path) -> list[str]:
     return problems
 
 
-_PROBLEMS = {VOSK: vosk_problems, WHISPER: whisper_problems}
+def piper_onnx(path: Path) -> Path | None:
+    """The voice network in a Piper voice folder (the one `*.onnx` in it), or None."""
+    found = sorted(path.glob("*.onnx")) if path.is_dir() else []
+    return found[0] if len(found) == 1 else None
+
+
+def piper_problems(path: Path) -> list[str]:
+    """What keeps `path` from being a Piper voice folder: one `NAME.onnx` with its `NAME.onnx.json`."""
+    onnx = piper_onnx(path)
+    if onnx is None:
+        return ["één NAAM.onnx"]
+    return _missing(path, (onnx.name, onnx.name + PIPER_CONFIG_SUFFIX))
+
+
+_PROBLEMS = {VOSK: vosk_problems, WHISPER: whisper_problems, PIPER: piper_problems}
 
 
 def detect_engine(path: Path) -> str | None:
@@ -145,8 +159,8 @@ def _not_a_model_message(engine: str, path: Path, problems: list[str]) -> str:
 
 
 def _check_engine(engine: str) -> None:
-    if engine not in catalog.ENGINES:
-        raise UserError(f"Onbekende spraakherkenner '{engine}': kies {' of '.join(catalog.ENGINES)}.")
+    if engine not in catalog.KINDS:
+        raise UserError(f"Onbekende spraakherkenner of stem '{engine}': kies uit {', '.join(catalog.KINDS)}.")
 
 
 # ---- what is installed -----------------------------------------------------------------------------
@@ -237,6 +251,12 @@ def _resolve_known(info: ModelInfo, engine: str) -> Path:
     path = installed_path(info)
     if path is not None:
         return check_model(engine, path)
+    if info.engine == PIPER:
+        raise UserError(
+            f"De stem {info.name} is niet geïnstalleerd: voer `vertraag model download {info.name}` uit, of "
+            f"download {info.url} en het .onnx.json-bestand ernaast op een andere computer, kopieer ze "
+            f"hierheen en voer `vertraag model install {info.name}.onnx` uit."
+        )
     if info.engine == VOSK:
         raise UserError(
             f"Het spraakmodel {info.name} is niet geïnstalleerd: voer `vertraag model download` uit, "

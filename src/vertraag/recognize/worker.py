@@ -14,6 +14,7 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vertraag.audio.frames import FRAME_SECONDS, Frame
 from vertraag.recognize.base import Recognizer, RecognizerEvent
@@ -33,8 +34,7 @@ class RecognizerGone(RuntimeError):
         super().__init__(f"the {name} thread has stopped; nothing more will be decoded")
 
 
-@dataclass(frozen=True)
-class _Feed:
+class _Feed(NamedTuple):
     frame: Frame
     is_speech: bool
 

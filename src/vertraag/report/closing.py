@@ -15,8 +15,9 @@ from vertraag.session.talk import minutes_text
 NO_CLOSING_AFTER = frozenset({"safety"})
 
 
-def closing_words(report: dict[str, Any], end_reason: str) -> str | None:
-    """The closing sentences for `report` (collected up to the end), or None when nothing should be said."""
+def closing_words(report: dict[str, Any], end_reason: str, *, saved: bool = True) -> str | None:
+    """The closing sentences for `report` (collected up to the end), or None when nothing should be said.
+    `saved`: the report could be written (otherwise the words do not say that it is ready)."""
     if end_reason in NO_CLOSING_AFTER or report["speech_s"] == 0.0:
         return None  # the help lines stand alone; with nobody heard there is nothing to say
     counts = report["counts"]
@@ -31,7 +32,8 @@ def closing_words(report: dict[str, Any], end_reason: str) -> str | None:
         parts.append(words("closing", "calm"))
     else:
         parts.append(_counted("slowed", counts["interventions"]))
-    parts.append(words("closing", "end"))
+    if saved:
+        parts.append(words("closing", "end"))
     return " ".join(parts)
 
 

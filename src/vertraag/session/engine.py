@@ -37,7 +37,7 @@ from vertraag.session.actions import (
 )
 from vertraag.session.interventions import heard, noticed, talked_over, try_pending
 from vertraag.session.phases import end, enter, in_break, in_pause, next_phase, start_timeout, stop, time_up
-from vertraag.session.policy import Signal
+from vertraag.session.policy import SWITCHES, Signal
 from vertraag.session.protocol import SPOKEN_KINDS
 from vertraag.session.state import Hold, Saying, State
 from vertraag.session.talk import say_prompt
@@ -102,14 +102,12 @@ def _handle(state: State, event: Event) -> Step:
         return _prompt_done(state)
     if event.type in (SOURCE_LOST, SOURCE_BACK):
         return _source(state, lost=event.type == SOURCE_LOST)
-    view = inbox.read(event)
+    commands, pause_word = state.config.commands, state.config.pause_word
+    view = inbox.read(event, command_in=lambda text: commands.command(text, pause_word=pause_word))
     if isinstance(view, inbox.VoiceHeard):
         return talked_over(*turns.heard(state, view.talker, view.seconds))
     if isinstance(view, inbox.Command):
-        return _command(state, view.command, by_voice=False)
-    if isinstance(view, inbox.Spoken):
-        said = state.config.commands.command(view.text, pause_word=state.config.pause_word)
-        return _command(state, said, by_voice=True) if said is not None else (state, [])
+        return _command(state, view.command, by_voice=view.by_voice)
     if isinstance(view, inbox.Heard):
         return heard(state, view)
     if isinstance(view, inbox.Noticed) and _listening_for(state, view.signal):
@@ -118,8 +116,8 @@ def _handle(state: State, event: Event) -> Step:
 
 
 def _listening_for(state: State, signal: Signal) -> bool:
-    settings = state.config.settings
-    return settings.raised_voice if signal == Signal.RAISED_VOICE else settings.speech_rate
+    switch = SWITCHES.get(signal)
+    return switch is None or switch(state.config.settings)
 
 
 def _prompt_done(state: State) -> Step:

@@ -7,18 +7,17 @@ are missing gets the defaults a careful reader would give (no words, the event's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import cast
+from collections.abc import Callable
+from typing import NamedTuple, cast
 
 from vertraag import events as ev
 from vertraag.detect.category import CATEGORIES, Category
 from vertraag.events import Event
 from vertraag.session.actions import COMMAND, CommandFields
-from vertraag.session.policy import Signal
+from vertraag.session.policy import SIGNAL_EVENTS, Signal
 
 
-@dataclass(frozen=True)
-class Heard:
+class Heard(NamedTuple):
     """A finding: words of a category in an utterance."""
 
     category: Category
@@ -27,45 +26,35 @@ class Heard:
     at: float  # the end of the utterance
 
 
-@dataclass(frozen=True)
-class Noticed:
+class Noticed(NamedTuple):
     """A detector's signal (a raised voice, fast speech), from `onset` on."""
 
     signal: Signal
     onset: float
 
 
-@dataclass(frozen=True)
-class Spoken:
-    """An utterance (it may be a voice command)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Command:
-    """A command from a key or a voice command."""
+class Command(NamedTuple):
+    """A command: from a key, or an utterance that is only a command word ("volgende", "pauze" ...)."""
 
     command: str
+    by_voice: bool  # said (an utterance), not a key
 
 
-@dataclass(frozen=True)
-class VoiceHeard:
+class VoiceHeard(NamedTuple):
     """About a second of one voice inside a speech segment (None: not sure whose)."""
 
     talker: str | None
     seconds: float
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A speech segment that ended: how long it was and whose voice it was (None: not sure)."""
 
     talker: str | None
     duration: float
 
 
-View = Heard | Noticed | Spoken | Command | VoiceHeard
+View = Heard | Noticed | Command | VoiceHeard
 
 
 def segment(event: Event) -> Segment:
@@ -77,8 +66,9 @@ def segment(event: Event) -> Segment:
     )
 
 
-def read(event: Event) -> View | None:
-    """The typed view of an event the engine acts on by its fields; None for the others."""
+def read(event: Event, *, command_in: Callable[[str], str | None]) -> View | None:
+    """The typed view of an event the engine acts on by its fields; None for the others. `command_in`: the
+    command an utterance is, or None when it is conversation."""
     if event.type == ev.FINDING:
         finding = cast(ev.FindingFields, event.data)
         category = str(finding.get("category", ""))
@@ -90,19 +80,16 @@ def read(event: Event) -> View | None:
             reframe=str(finding.get("reframe", "")),
             at=float(finding.get("utterance_end", event.t)),
         )
-    if event.type == ev.RAISED_VOICE:
-        raised = cast(ev.RaisedVoiceFields, event.data)
-        return Noticed(Signal.RAISED_VOICE, float(raised.get("onset", event.t)))
-    if event.type == ev.SPEECH_RATE:
-        rate = cast(ev.SpeechRateFields, event.data)
-        return Noticed(Signal.SPEECH_RATE, float(rate.get("onset", event.t)))
+    if (signal := SIGNAL_EVENTS.get(event.type)) is not None:
+        return Noticed(signal, float(cast(ev.OnsetFields, event.data).get("onset", event.t)))
     if event.type == ev.UTTERANCE:
-        return Spoken(str(cast(ev.UtteranceFields, event.data).get("text", "")))
+        said = command_in(str(cast(ev.UtteranceFields, event.data).get("text", "")))
+        return Command(said, by_voice=True) if said is not None else None
     if event.type == ev.VOICE:
         voice = cast(ev.VoiceFields, event.data)
         talker = voice.get("talker")
         seconds = float(voice.get("end", event.t)) - float(voice.get("start", event.t))
         return VoiceHeard(str(talker) if talker is not None else None, seconds)
     if event.type == COMMAND:
-        return Command(str(cast(CommandFields, event.data).get("command", "")))
+        return Command(str(cast(CommandFields, event.data).get("command", "")), by_voice=False)
     return None

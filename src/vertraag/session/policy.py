@@ -8,13 +8,15 @@ stops, a guided breath, counting towards a time-out, the end of the exercise).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
 from vertraag import datafile as c
+from vertraag import events as ev
+from vertraag.config import SessionSettings
 from vertraag.detect.category import NUDGED, Category
 from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 from vertraag.session.prompts import load_prompts
@@ -30,6 +32,18 @@ class Signal(StrEnum):
     SPEECH_RATE = "speech_rate"
     INTERRUPTION = "interruption"  # talking over the partner who has the word (session/turns.py)
     ESCALATION = "escalation"  # repeated raised voices or threats: a time-out is proposed
+
+
+# The event each signal comes as (its fields have an `onset`: events.OnsetFields), and the [session] switch
+# that lets a therapist turn it off. A new detector-driven intervention adds a line to each.
+SIGNAL_EVENTS: Mapping[str, Signal] = {
+    ev.RAISED_VOICE: Signal.RAISED_VOICE,
+    ev.SPEECH_RATE: Signal.SPEECH_RATE,
+}
+SWITCHES: Mapping[Signal, Callable[[SessionSettings], bool]] = {
+    Signal.RAISED_VOICE: lambda session: session.raised_voice,
+    Signal.SPEECH_RATE: lambda session: session.speech_rate,
+}
 
 
 class When(StrEnum):

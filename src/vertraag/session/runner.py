@@ -12,6 +12,7 @@ measured and never learned into a calm level.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from vertraag.session.actions import (
     TalkedOver,
     Timer,
 )
+from vertraag.session.commands import STOP
 from vertraag.session.engine import finish, start, step
 from vertraag.session.state import SessionConfig, State, initial_state
 from vertraag.speak.voice import Voice
@@ -77,6 +79,7 @@ class SessionRunner:
         self._state: State = initial_state(config)
         self._voice_end: float | None = None  # audio time the current voice block ends
         self._deaf_until = float("-inf")
+        self._say_closing = True  # False after a stop from outside: the closing words are shown, not said
         self.outcome = SessionOutcome()
 
     @property
@@ -103,6 +106,16 @@ class SessionRunner:
     def command(self, name: str, now: float) -> Iterator[Event]:
         """A command from outside the audio (a key): handled at audio time `now`."""
         yield from self._feed(Event(COMMAND, now, CommandFields(command=name)), now)
+
+    def end_now(self, now: float) -> Iterator[Event]:
+        """A stop from outside (a signal): the session ends at `now`, without the closing phase and with the
+        closing words as an event only (not said); whatever plays is cut off."""
+        self._say_closing = False
+        self._voice.hush()
+        self._voice_end = None
+        if not self._state.ended:
+            self._state = dataclasses.replace(self._state, stopping=True)  # the engine's "stop, now"
+            yield from self.command(STOP, now)
 
     def notify(self, event_type: str, now: float) -> Iterator[Event]:
         """Something about the session's input (SOURCE_LOST, SOURCE_BACK) at audio time `now`."""
@@ -157,7 +170,7 @@ class SessionRunner:
                 if closing:
                     yield Event(ev.PROMPT, at, _summary_fields(closing, at))
                 yield Event(ev.SESSION_END, at, {"reason": action.reason})
-                if closing:
+                if closing and self._say_closing:
                     offset += self._voice.say(SUMMARY_PROMPT, 0, closing, at=at)
         if offset > 0.0:
             self._voice_end = now + offset

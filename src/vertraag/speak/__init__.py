@@ -2,12 +2,12 @@
 
     sound.py        `Sound` (mono float32 + rate), WAV reading, silence
     tones.py        chimes and the breath guide (numpy synthesis)
-    tts/            text -> Sound: pyttsx3, the espeak-ng program, the cache in front of them
+    tts/            text -> Sound: Piper, the espeak-ng program, pyttsx3; the choice among them, the cache
     voice_folder.py recordings of a real voice (`--voice DIR`) that replace synthesis per prompt
     player.py       `Player`: the loudspeaker (device_player.py, device_output.py), or nothing, or a test fake
     speaker.py      `Speaker`: what the session calls; never lets a sound problem stop the session
 
-Nothing here imports sounddevice or pyttsx3 until a speaker is opened or a voice started.
+Nothing here imports sounddevice, pyttsx3 or Piper until a speaker is opened or a voice started.
 """
 
 from vertraag.speak.errors import PlaybackUnavailable, SpeechUnavailable

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from vertraag.audio.devices import DeviceFormat, Direction, match_device
+from vertraag.audio.devices import DeviceFormat, Direction, close_stream, match_device, open_stream
 from vertraag.speak.errors import PlaybackUnavailable
 from vertraag.speak.sound import Samples
 
@@ -36,6 +36,8 @@ SPEAKER = Direction(
     "{choices}.",
     unusable="De luidspreker '{name}' is niet te openen of speelt geen bruikbaar formaat; "
     "controleer of hij aan staat, of kies een andere met --output-device.",
+    cannot_open="De luidspreker '{name}' kan niet geopend worden ({problem}); kies een andere met "
+    "--output-device.",
     error=PlaybackUnavailable,
 )
 OutputFormat = DeviceFormat  # index, name, rate (Hz, what the stream runs at), channels
@@ -73,22 +75,14 @@ class PlaybackStream:
         self._quiet_at = 0.0  # when the last sample handed over will have left the speaker (audio thread)
         self._finished = threading.Event()
         self._last_callback = time.monotonic()
+        self._stream = open_stream(
+            sd, SPEAKER, fmt, dtype=DTYPE, callback=self._callback, finished_callback=self._finished.set
+        )
         try:
-            self._stream = sd.OutputStream(
-                device=fmt.index,
-                samplerate=fmt.rate,
-                channels=fmt.channels,
-                dtype=DTYPE,
-                callback=self._callback,
-                finished_callback=self._finished.set,
-            )
             self._stream.start()
         except sd.PortAudioError as exc:
-            log.info("opening output %s failed: %s", fmt.name, exc)
-            raise PlaybackUnavailable(
-                f"De luidspreker '{fmt.name}' kan niet geopend worden ({exc}); kies een andere met "
-                "--output-device."
-            ) from exc
+            log.info("starting output %s failed: %s", fmt.name, exc)
+            raise SPEAKER.error(SPEAKER.cannot_open.format(name=fmt.name, problem=exc)) from exc
         self._latency_s = float(self._stream.latency)
         log.info("speaker %d '%s': %d Hz, %d channel(s)", fmt.index, fmt.name, fmt.rate, fmt.channels)
 
@@ -118,10 +112,7 @@ class PlaybackStream:
             return True
 
     def close(self) -> None:
-        try:
-            self._stream.close(ignore_errors=True)
-        except self._sd.PortAudioError as exc:  # a stream whose server is gone may still complain
-            log.info("closing output %s: %s", self.format.name, exc)
+        close_stream(self._sd, self._stream, self.format.name)
 
     def _callback(self, outdata: npt.NDArray[np.float32], frames: int, time_info: Any, status: Any) -> None:
         now = self._last_callback = time.monotonic()

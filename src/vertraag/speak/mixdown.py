@@ -56,12 +56,19 @@ def mix(recording: npt.NDArray[np.float32], placed: Iterable[tuple[float, Sound]
 
 
 def write_mixdown(path: Path, audio: npt.NDArray[np.float32]) -> None:
+    """Write the mixdown (0600) to a temporary name beside `path`, then rename: never a partial file."""
+    import tempfile
+
     import soundfile as sf
 
+    temp = None
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.fchmod(fd, PRIVATE_FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             sf.write(fh, audio, SAMPLE_RATE, subtype="PCM_16", format="WAV")
-    except OSError as exc:
-        raise UserError(f"Kan {path} niet schrijven: {exc.strerror}") from exc
+        os.replace(temp, path)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: soundfile's own errors
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        raise UserError(f"Kan {path} niet schrijven: {getattr(exc, 'strerror', None) or exc}") from exc

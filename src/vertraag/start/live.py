@@ -29,15 +29,17 @@ from vertraag.detect.words import WordDetector
 from vertraag.errors import UserError
 from vertraag.events import Event
 from vertraag.loudness import MIN_DBFS, frame_dbfs
+from vertraag.phrases import message
 from vertraag.pipeline import Pipeline
 from vertraag.recognize.base import Recognizer
 from vertraag.report.session import SessionReport
+from vertraag.report.store import write_reason
 from vertraag.session.actions import SOURCE_BACK, SOURCE_LOST
 from vertraag.session.prompts import load_prompts
 from vertraag.session.runner import SessionRunner
 from vertraag.speak.voice import Voice
 from vertraag.start.calibrate import Calibration, Cancelled
-from vertraag.start.profile import Profile, load_profile, save_profile
+from vertraag.start.profile import Profile, load_profile, profiles_dir, save_profile
 from vertraag.vad import SpeechProbability
 from vertraag.voices import PARTNERS, VoiceTracker
 
@@ -45,10 +47,12 @@ log = logging.getLogger(__name__)
 
 METER = "meter"  # display only (not in `run --json`): `level_db`, `calm_db`, `threshold_db` (None = unknown)
 ERROR = "error"  # the session could not go on: `message`, one clear sentence
+NOTICE = "notice"  # something the user should know while the session goes on (a file not saved): `message`
 METER_EVERY_S = 0.1  # the meter moves ten times a second: smooth to the eye, cheap for the queue
 REPORT_LEVEL_EVERY_S = 1.0  # the session report's loudness over time (the pipeline's `level` events)
 STOP = "stop"
 VOICES_MISSING = "voices_missing"  # calibration step: an older profile without voices, calibrating again
+END = "end"  # a stop from outside (SIGTERM, SIGINT): end now, the closing words shown, not said
 
 
 @dataclass(frozen=True)
@@ -81,15 +85,22 @@ class LiveSession:
     _commands: queue.SimpleQueue[str] = field(default_factory=queue.SimpleQueue)
     _runner: SessionRunner | None = None
     _pipeline: Pipeline | None = None
+    _report: SessionReport | None = None
     _base: int | None = None  # the first sample of the session (after the calibration)
     _now: float = 0.0  # audio time of the session (0 = the protocol's start)
     _stopping: bool = False
+    ended_from_outside: bool = False  # END was sent: the display closes at once
 
     # ---------------------------------------------------------------- from the display (any thread)
 
     def send(self, command: str) -> None:
         """A key or button: next | pause | resume | repeat | timeout | stop. Handled at the next frame."""
-        if command == STOP:
+        if command == END:
+            self.ended_from_outside = True
+            interrupt = getattr(self.source, "interrupt", None)
+            if callable(interrupt):
+                interrupt()  # a lost microphone is not waited for: the session ends now
+        if command in (STOP, END):
             self._stopping = True
         elif self._runner is None:
             return  # during the calibration only q counts: a stray key must not skip the welcome later
@@ -143,11 +154,14 @@ class LiveSession:
             profile = None
         if profile is None:
             profile = self._calibrate(frames, choice)
-            save_profile(profile, self.profiles)
+            self._save_profile(profile)
         elif profile.pause_word != choice.pause_word:  # chosen anew at the start: kept for next time
-            save_profile(dataclasses.replace(profile, pause_word=choice.pause_word), self.profiles)
+            self._save_profile(dataclasses.replace(profile, pause_word=choice.pause_word))
         names = {PARTNERS[0]: choice.name_a, PARTNERS[1]: choice.name_b}
         report = SessionReport.begin(None, live=True, transcript=False, names=names) if self.report else None
+        if report is not None:
+            report.notify = self._notice
+        self._report = report
         pipeline = Pipeline(
             settings,
             recognizer=self.recognizer,
@@ -171,13 +185,22 @@ class LiveSession:
         self._runner = runner
         try:
             for event in runner.run(self._session_frames(frames)):
-                if report is not None:
-                    report.collector.add(event)
-                if event.type not in (ev.PARTIAL, ev.LEVEL):  # the report's loudness is not the meter's
-                    self._emit(event)
+                self._pass(event)
         finally:
             if report is not None and pipeline.summary.speech_seconds > 0.0:
                 self.report_lines += report.save(until=self._now)
+
+    def _save_profile(self, profile: Profile) -> None:
+        """A profile that cannot be written (a full disk) is said in one line; the session goes on."""
+        try:
+            save_profile(profile, self.profiles)
+        except OSError as exc:
+            log.warning("the profile was not saved: %s", exc)
+            folder = (self.profiles or profiles_dir()).parent
+            self._notice(message("profile_not_saved", reden=write_reason(exc, folder)))
+
+    def _notice(self, text: str) -> None:
+        self._emit(Event(NOTICE, self._now, {"message": text}))
 
     def _calibrate(self, frames: Iterator[Frame], choice: Choice) -> Profile:
         calibration = Calibration(
@@ -234,6 +257,7 @@ class LiveSession:
             self._now = frame.t
             self._drain_commands()
             yield frame
+        self._drain_commands()  # a stop that came while no frames did (the microphone lost) ends it here
 
     def _drain_commands(self) -> None:
         runner = self._runner
@@ -242,8 +266,16 @@ class LiveSession:
                 name = self._commands.get_nowait()
             except queue.Empty:
                 return
-            for event in runner.command(name, self._now):
-                self._emit(event)
+            ended = runner.end_now(self._now) if name == END else runner.command(name, self._now)
+            for event in ended:
+                self._pass(event)
+
+    def _pass(self, event: Event) -> None:
+        """A session event: into the report, and to the display (the report's loudness is not the meter's)."""
+        if self._report is not None:
+            self._report.collector.add(event)
+        if event.type not in (ev.PARTIAL, ev.LEVEL):
+            self._emit(event)
 
     def _emit(self, event: Event) -> None:
         self.events.put(event)

@@ -9,8 +9,8 @@ the exercise and gives the help lines instead) and i_message (a positive marker:
 "je hebt gelijk"; counted, never nudged). The words of a safety finding belong to safety alone: findings of
 other categories that overlap it are dropped ("blijf van me af" is no order to rephrase). The words, the
 context rules and the reframes are data that a therapist can read and extend; this module only runs them:
-text analysis (text.py), patterns (pattern.py), rule conditions (rules.py), loading (lexicon.py, rule_file.py,
-vertraag/datafile.py), verb forms (verbs.py): the modules of this package.
+text analysis (text.py), patterns (pattern.py, compile.py), rule conditions (rules.py), loading (lexicon.py,
+rule_file.py, with vertraag/datafile.py), verb forms (verbs.py): the modules of this package.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from typing import Any
 
 from vertraag import datafile
 from vertraag.detect.category import CATEGORIES
-from vertraag.detect.words.pattern import Limits, Pattern, Phrase, compile_pattern, parse_phrase
+from vertraag.detect.words.compile import compile_pattern, parse_phrase
+from vertraag.detect.words.pattern import Limits, Pattern, Phrase
 from vertraag.detect.words.rule_file import WITHOUT_REFRAME, rules_in
 from vertraag.detect.words.rules import Rule, Valence
 from vertraag.detect.words.text import (

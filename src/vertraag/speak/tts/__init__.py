@@ -1,13 +1,14 @@
 """Text to speech: `Renderer`s that turn a Dutch prompt into a `Sound`, and the cache in front of them.
 
-pyttsx3 first (`Pyttsx3Renderer`), the `espeak-ng` program as the fallback (`EspeakRenderer`);
-`default_renderer()` picks the first that works. Recordings of a real voice (`--voice DIR`) are in
+Piper, a neural voice (`PiperRenderer`), the `espeak-ng` program (`EspeakRenderer`) and pyttsx3
+(`Pyttsx3Renderer`); `choose_renderer()` takes the chosen one (`--tts`) or the first that works.
+Recordings of a real voice (`--voice DIR`) are in
 `vertraag.speak.voice_folder` and take precedence over any of these in the `Speaker`.
 """
 
 from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, Renderer
 from vertraag.speak.tts.cache import CachedRenderer
-from vertraag.speak.tts.choose import default_renderer
+from vertraag.speak.tts.choose import choose_renderer, default_renderer
 from vertraag.speak.tts.espeak import EspeakRenderer
 from vertraag.speak.tts.pyttsx3_engine import Pyttsx3Renderer
 from vertraag.speak.voice_folder import VoiceFolder
@@ -20,5 +21,6 @@ __all__ = [
     "Pyttsx3Renderer",
     "Renderer",
     "VoiceFolder",
+    "choose_renderer",
     "default_renderer",
 ]

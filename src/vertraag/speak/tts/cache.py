@@ -42,10 +42,13 @@ class CachedRenderer:
                 pending.set_exception(exc)
         return pending.result()
 
-    def prepare(self, texts: Iterable[str]) -> int:
-        """Render every text not rendered yet; returns how many could not be (each is logged)."""
+    def prepare(self, texts: Iterable[str], *, stop: threading.Event | None = None) -> int:
+        """Render every text not rendered yet, until `stop` is set; returns how many could not be (each is
+        logged)."""
         failed = 0
         for text in dict.fromkeys(texts):
+            if stop is not None and stop.is_set():
+                break
             try:
                 self.render(text)
             except SpeechUnavailable as exc:

@@ -1,0 +1,34 @@
+"""A stop from outside: SIGTERM (systemd's stop, `kill`) and SIGINT (`kill -INT`, Ctrl-C on plain lines).
+
+Either ends a live session within seconds: the session ends at once, the closing words are shown but not said
+(a long spoken closing would outlast systemd's stop timeout), and the report is saved. The `q` key keeps the
+graceful closing. A second signal ends the process at once, as an impatient user expects.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@contextmanager
+def ended_by_signals(end: Callable[[], None]) -> Iterator[None]:
+    """While inside, the first SIGTERM or SIGINT calls `end` (it must be quick and thread-safe)."""
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_DFL)  # the next one ends the process at once
+        end()
+
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, handle)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
