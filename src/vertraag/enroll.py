@@ -10,10 +10,12 @@ The samples live in memory only while a partner is enrolled; what is kept is the
 
 from __future__ import annotations
 
+import logging
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,9 +28,23 @@ from vertraag.loudness import SpeechLoudness, frame_dbfs
 from vertraag.vad import SpeechProbability, VoiceActivity
 from vertraag.voices import PARTNERS, VoiceTracker
 
+log = logging.getLogger(__name__)
+
 LEVEL_DECIMALS = 1
 # Less calm speech than this says too little about a voice (the calibration asks for two sentences, ~8 s).
 MIN_ENROLL_S = 2.0
+
+
+def load_voices(tracker: VoiceTracker, voices: dict[str, Any] | None) -> bool:
+    """A profile's voices into the tracker; False when it has none (an older profile) or they do not fit."""
+    if voices is None:
+        return False
+    try:
+        tracker.load_profile(voices)
+    except ValueError as exc:
+        log.warning("the profile's voices do not fit: %s", exc)
+        return False
+    return True
 
 
 def new_tracker() -> VoiceTracker:

@@ -26,6 +26,7 @@ from typing import Any
 
 from vertraag import events as ev
 from vertraag.events import Event
+from vertraag.report.speaking import SpeakingTime
 from vertraag.session.actions import Cue
 
 FORMAT_VERSION = 1
@@ -38,7 +39,6 @@ SUMMARY_REASON = "summary"  # the closing words themselves: in the report as `cl
 I_MESSAGE = "i_message"
 TIMEOUT_PROTOCOL = "time-out"
 DECIMALS = 3  # as in the event stream (events.TIME_DECIMALS)
-PARTNERS = ("a", "b")
 
 
 @dataclass
@@ -76,8 +76,7 @@ class ReportCollector:
     _fast: int = 0
     _utterances: int = 0
     _talked_over: int = 0
-    _by_talker: dict[str | None, float] = field(default_factory=dict)  # speech seconds per attributed voice
-    _segment_voices: dict[str | None, float] = field(default_factory=dict)  # the running segment's voices
+    _speaking: SpeakingTime = field(default_factory=SpeakingTime)  # per partner, by voice
     _pauses: list[list[float]] = field(default_factory=list)
     _pause_open: float | None = None
     _closing: str = ""
@@ -109,28 +108,17 @@ class ReportCollector:
 
     def _speech_start(self, event: Event) -> None:
         self._speech_open = event.t
-        self._segment_voices = {}
+        self._speaking.segment_started()
 
     def _voice(self, event: Event) -> None:
-        """About a second of one voice inside the running segment: speaking time follows the voice, also
-        when the other talks over it within one segment."""
-        talker = event.data.get("talker")
-        seconds = float(event.data.get("end", event.t)) - float(event.data.get("start", event.t))
-        self._segment_voices[talker] = self._segment_voices.get(talker, 0.0) + max(0.0, seconds)
+        self._speaking.heard(event)
 
     def _speech_end(self, event: Event) -> None:
         duration = float(event.data.get("duration", 0.0))
         start = self._speech_open if self._speech_open is not None else event.t - duration
         self._speech.append((start, start + duration))
         self._speech_open = None
-        # The seconds judged one by one, and the rest of the segment (its last second, or all of a short
-        # one) by the whole segment's talker.
-        voices, self._segment_voices = self._segment_voices, {}
-        rest = max(0.0, duration - sum(voices.values()))
-        talker = event.data.get("talker")
-        voices[talker] = voices.get(talker, 0.0) + rest
-        for who, seconds in voices.items():
-            self._by_talker[who] = self._by_talker.get(who, 0.0) + seconds
+        self._speaking.segment_ended(event, duration)
 
     def _level(self, event: Event) -> None:
         speech = event.data.get("speech_db")
@@ -228,15 +216,8 @@ class ReportCollector:
             "end_reason": self._end_reason,
             "turns_taken": _turns_taken(phases),
             "phases": phases,
-            "speaking": [
-                {
-                    "partner": key,
-                    "name": self.names.get(key, key),
-                    "speech_s": round(self._by_talker.get(key, 0.0), 1),
-                }
-                for key in PARTNERS
-            ],
-            "speech_unsure_s": round(self._by_talker.get(None, 0.0), 1),
+            "speaking": self._speaking.rows(self.names),
+            "speech_unsure_s": self._speaking.seconds(None),
             "counts": counts,
             "levels": self._levels,
             "baselines_db": self._baselines,

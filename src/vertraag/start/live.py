@@ -26,6 +26,7 @@ from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.audio.source import AudioSource
 from vertraag.config import Settings
 from vertraag.detect.words import WordDetector
+from vertraag.enroll import load_voices
 from vertraag.errors import UserError
 from vertraag.events import Event
 from vertraag.loudness import MIN_DBFS, frame_dbfs
@@ -148,7 +149,7 @@ class LiveSession:
         config = session_config(settings, live=True)
         frames = self._metered(self.source.frames())
         profile = self.profile_for(choice.name_a, choice.name_b) if choice.reuse_profile else None
-        if profile is not None and not self._knows_voices(profile):
+        if profile is not None and self.tracker is not None and not load_voices(self.tracker, profile.voices):
             # Made before vertraag told the voices apart: two sentences each, and it knows who is who.
             self._emit(Event(ev.CALIBRATION, self._now, {"step": VOICES_MISSING}))
             profile = None
@@ -216,19 +217,6 @@ class LiveSession:
             cancelled=lambda: self._stopping,  # q during the calibration: stop before the session
         )
         return calibration.run(choice.name_a, choice.name_b, choice.pause_word)
-
-    def _knows_voices(self, profile: Profile) -> bool:
-        """The profile's voices, loaded into the tracker; False when it has none that fit."""
-        if self.tracker is None:
-            return True
-        if profile.voices is None:
-            return False
-        try:
-            self.tracker.load_profile(profile.voices)
-        except ValueError as exc:
-            log.warning("the profile's voices do not fit: %s", exc)
-            return False
-        return True
 
     def _metered(self, frames: Iterator[Frame]) -> Iterator[Frame]:
         """The frames, with a `meter` event every METER_EVERY_S."""
