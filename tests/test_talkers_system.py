@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import time
 from pathlib import Path
 
@@ -103,9 +102,7 @@ def test_two_voices_at_the_table_no_false_pause_an_interruption_prompt_and_both_
             lambda e: e["type"] == "prompt" and e["reason"] == "interruption", "interruption"
         )
         assert said["text"].startswith("Bram,") and "Anna" in said["text"]
-        session.proc.send_signal(signal.SIGINT)  # Ctrl-C: the closing begins ...
-        session.wait_for(lambda e: e["type"] == "phase" and e["phase"] == "waardering-eerste", "the closing")
-        code, err = session.stop()  # ... and a second Ctrl-C ends it at once
+        code, err = session.stop()  # Ctrl-C: the session ends, the report is saved
     finally:
         session.kill()
     assert code == 0 and "Traceback" not in err, err
