@@ -8,6 +8,7 @@ a recording (`run --input`) goes on beside it. Run under `flock /tmp/vertraag-so
 
 from __future__ import annotations
 
+import functools
 import json
 import queue
 import signal
@@ -24,6 +25,8 @@ import soundfile as sf
 
 from tests import audio_gen as ag
 from tests.disk import fill, small_disk
+from tests.voice_profile import calibrated_profile
+from vertraag.start.profile import Profile, save_profile
 
 pytestmark = pytest.mark.sound
 
@@ -33,13 +36,14 @@ SENTENCE = "Vandaag heb ik boodschappen gedaan en daarna een stukje gewandeld."
 SHORT_PROMPTS = ("welkom", "spreken")  # the guided protocol's welcome and first turn
 SHORT_PROMPT_S = 0.3
 CONFIG = '[protocol]\npartner_a = "Anna"\npartner_b = "Bram"\nbreathing = false\n'
-# A saved calibration, so the session starts without one (the calibration is tested in test_start_system).
-PROFILE = {
-    "partner_a": {"name": "Anna", "baseline_db": -30.0, "calm_wps": 2.5},
-    "partner_b": {"name": "Bram", "baseline_db": -30.0, "calm_wps": 2.5},
-    "pause_word": "time-out",
-    "noise_db": -60.0,
-}
+# A saved calibration with both voices enrolled, so the session starts without one (the calibration is tested
+# in test_start_system). Its voices make it ~100 KB: a full disk below must first hold it.
+PROFILE_DISK = "512k"
+
+
+@functools.cache
+def _profile() -> Profile:
+    return calibrated_profile("Anna", "Bram", "time-out", levels=(-30.0, -30.0))
 
 
 def private_env(base: dict[str, str], home: Path, data: Path | None = None) -> dict[str, str]:
@@ -49,7 +53,7 @@ def private_env(base: dict[str, str], home: Path, data: Path | None = None) -> d
     data = data or home / "data"
     profiles = data / "vertraag" / "profiles"
     profiles.mkdir(parents=True, exist_ok=True)
-    (profiles / "anna--bram.json").write_text(json.dumps(PROFILE))
+    save_profile(_profile(), profiles)
     (home / "config.toml").write_text(CONFIG)
     return {**base, "XDG_DATA_HOME": str(data), "XDG_RUNTIME_DIR": str(runtime)}
 
@@ -164,7 +168,7 @@ def test_a_signal_from_outside_ends_a_live_session_within_seconds_with_its_repor
 def test_a_full_disk_is_one_line_each_and_the_conversation_goes_on(
     tmp_path: Path, card_env: dict[str, str]
 ) -> None:
-    with small_disk(tmp_path / "vol") as disk:
+    with small_disk(tmp_path / "vol", size=PROFILE_DISK) as disk:
         env = private_env(card_env, tmp_path, data=disk)
         # A new pause word is kept in the couple's profile at the start: on a full disk it cannot be.
         (tmp_path / "config.toml").write_text(CONFIG + 'pause_word = "even stil"\n')
