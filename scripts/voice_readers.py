@@ -5,7 +5,7 @@ librispeech_train-clean-100/` (LibriSpeech, Panayotov et al. 2015, CC BY 4.0), o
 The split is fixed by rule, not by hand: readers with a clip of at least MEASURE_MIN_S, in order of reader
 id, the first MEASURE_PER_GENDER women and men measure (never train); the first TEST_PER_GENDER of those are
 copied into tests/data/voices for the tests. Every other reader trains the background model.
-The test-other readers in the same repository are never used (kept for an independent measure).
+The held-out test-set readers in the same repository are never used (kept for an independent measure).
 """
 
 from __future__ import annotations
