@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,12 +25,12 @@ import pytest
 
 from tests import audio_gen as ag
 from tests.sound_card import client_env, vsound
+from tests.start_process import POLL_S, WAIT_S, StartProcess
 
 pytestmark = pytest.mark.sound
 
 RATE = 16000
 RAISE_DB = 10.0
-WAIT_S = 60.0
 DOWN_S = 2.0  # the sound server is away this long (the scenario, not a wait)
 PROMPT_HEARD_S = 2.0  # at least this much of the prompt is loud on the speaker sink
 LOUD_DBFS = -45.0
@@ -40,7 +38,6 @@ BLOCK = 512  # samples per loudness block read from the speaker sink (32 ms)
 # vertraag has finished speaking when its sink has been quiet this long after its prompt was loud: longer
 # than the pauses between a prompt's sentences, and than the half-duplex tail after it (0.5 s).
 QUIET_AFTER_S = 1.5
-POLL_S = 0.05
 HEARD_WITHIN_S = 2.0  # speech_start follows the start of a played sentence within 0.2 s (start_ms) + decoding
 CONFIG = '[protocol]\npartner_a = "Anna"\npartner_b = "Bram"\n'
 
@@ -56,8 +53,8 @@ def card(tmp_path: Path) -> Iterator[dict[str, str]]:
     vsound("stop", env=private)
 
 
-class Session:
-    """`vertraag start --json` as a child process, its events read on a thread."""
+class Session(StartProcess):
+    """`vertraag start` with this test's config and data folder; the free protocol unless one is given."""
 
     def __init__(
         self,
@@ -70,51 +67,7 @@ class Session:
         config = tmp_path / "config.toml"
         config.write_text(config_text)
         protocol = [] if "--protocol" in extra else ["--protocol", "vrij"]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vertraag", "start", "--json", "--yes", "--engine", "none",
-             *protocol, "--config", str(config), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**env, "XDG_DATA_HOME": str(tmp_path / "data")},
-        )  # fmt: skip
-        self.events: list[dict[str, Any]] = []
-        self._new: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._new.put(json.loads(line))
-        self._new.put(None)
-
-    def wait_for(self, match: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
-        found = self.seen(match, within_s=WAIT_S)
-        if found is None:
-            raise AssertionError(f"no {what} in {self.events}; stderr: {self._stderr()}")
-        return found
-
-    def seen(self, match: Callable[[dict[str, Any]], bool], *, within_s: float) -> dict[str, Any] | None:
-        """The first event that matches, waiting at most `within_s` for it; None if none came."""
-        deadline = time.monotonic() + within_s
-        for event in self.events:
-            if match(event):
-                return event
-        while time.monotonic() < deadline:
-            try:
-                event = self._new.get(timeout=POLL_S)
-            except queue.Empty:
-                continue
-            if event is None:
-                break
-            self.events.append(event)
-            if match(event):
-                return event
-        return None
-
-    def _stderr(self) -> str:
-        if self.proc.poll() is None:
-            return "(still running)"
-        assert self.proc.stderr is not None
-        return self.proc.stderr.read()
+        super().__init__({**env, "XDG_DATA_HOME": str(tmp_path / "data")}, config, [*protocol, *extra])
 
     def stop(self) -> tuple[int, str]:
         self.proc.send_signal(signal.SIGINT)
@@ -123,11 +76,6 @@ class Session:
         for line in out.splitlines():
             self.events.append(json.loads(line))
         return self.proc.returncode, err
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate()
 
 
 class SpeakerSink:

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
-import queue
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +22,13 @@ import soundfile as sf
 
 from tests import audio_gen as ag
 from tests.disk import fill, small_disk
+from tests.start_process import WAIT_S, StartProcess
 from tests.voice_profile import calibrated_profile
 from vertraag.start.profile import Profile, save_profile
 
 pytestmark = pytest.mark.sound
 
 STOP_WITHIN_S = 5.0  # the issue's promise: well inside systemd's TimeoutStopSec
-WAIT_S = 60.0
 SENTENCE = "Vandaag heb ik boodschappen gedaan en daarna een stukje gewandeld."
 SHORT_PROMPTS = ("welkom", "spreken")  # the guided protocol's welcome and first turn
 SHORT_PROMPT_S = 0.3
@@ -58,38 +55,11 @@ def private_env(base: dict[str, str], home: Path, data: Path | None = None) -> d
     return {**base, "XDG_DATA_HOME": str(data), "XDG_RUNTIME_DIR": str(runtime)}
 
 
-class Start:
-    """`vertraag start --json` as a child process, its events read on a thread."""
+class Start(StartProcess):
+    """`vertraag start` with this test's config (private_env has its data and runtime folders)."""
 
     def __init__(self, env: dict[str, str], home: Path, *extra: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "vertraag", "start", "--json", "--yes", "--engine", "none",
-             "--config", str(home / "config.toml"), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        )  # fmt: skip
-        self.events: list[dict[str, Any]] = []
-        self._new: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._new.put(json.loads(line))
-        self._new.put(None)
-
-    def wait_for(self, match: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            try:
-                event = self._new.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if event is None:
-                break
-            self.events.append(event)
-            if match(event):
-                return event
-        raise AssertionError(f"no {what} in {self.events}")
+        super().__init__(env, home / "config.toml", extra)
 
     def stop_with(self, signum: int) -> tuple[float, int, str]:
         """Send the signal; seconds until the process is gone, its exit code and stderr."""
@@ -100,15 +70,8 @@ class Start:
         finally:
             self.kill()
         took = time.monotonic() - sent
-        assert self.proc.stderr is not None
-        while (event := self._new.get(timeout=5)) is not None:
-            self.events.append(event)
-        return took, code, self.proc.stderr.read()
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        self.drain()
+        return took, code, self.stderr()
 
 
 def _play(env: dict[str, str], wav: Path) -> None:
