@@ -17,7 +17,7 @@ from vertraag import cli
 from vertraag.errors import EXIT_OK, EXIT_USER_ERROR
 from vertraag.models import catalog, store
 
-DUTCH = catalog.DUTCH_VOSK
+DUTCH = catalog.default_for(catalog.VOSK)
 KOREAN_NAME = "vosk-model-small-ko-0.22"  # the folder name the Vosk site would give it
 OFFLINE_TIMEOUT_S = "1"
 

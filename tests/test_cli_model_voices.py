@@ -19,11 +19,11 @@ from vertraag import cli
 from vertraag.errors import EXIT_OK, EXIT_USER_ERROR, UserError
 from vertraag.models import catalog, store
 from vertraag.models.catalog import PIPER, ModelInfo
-from vertraag.models.voices import download_voice
+from vertraag.models.download import download_model
 
 pytestmark = pytest.mark.slow
 
-VOICE = catalog.PIPER_NATHALIE
+VOICE = catalog.default_for(catalog.PIPER)
 OFFLINE_TIMEOUT_S = "1"
 
 
@@ -104,7 +104,9 @@ def test_download_install_verify_path_and_list(
     assert code == EXIT_OK and "al geïnstalleerd" in out
 
 
-def test_a_download_of_the_wrong_size_installs_nothing(models: Path, server: ModelServer) -> None:
+def test_a_download_of_the_wrong_size_installs_nothing(
+    models: Path, server: ModelServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wrong = ModelInfo(
         name=VOICE.name,
         engine=PIPER,
@@ -113,8 +115,9 @@ def test_a_download_of_the_wrong_size_installs_nothing(models: Path, server: Mod
         url=server.url(f"/v/{VOICE.name}.onnx"),
         size_bytes=VOICE.size_bytes + 1 if VOICE.size_bytes else 1,
     )
+    monkeypatch.setattr(catalog, "known_models", lambda: (wrong,))
     with pytest.raises(UserError) as caught:
-        download_voice(wrong, folder=models)
+        download_model(VOICE.name, folder=models)
     assert "in plaats van" in caught.value.message and "niets geïnstalleerd" in caught.value.message
     assert leftovers(models) == []
 

@@ -31,7 +31,7 @@ from vertraag.models import catalog, download, install, store
 from vertraag.models import folder as folder_mod
 from vertraag.models.progress import ProgressBar
 
-DUTCH = catalog.DUTCH_VOSK
+DUTCH = catalog.default_for(catalog.VOSK)
 QUICK_TIMEOUT_S = 0.5  # a stalled local server is noticed this fast; real downloads use the 30 s default
 SMALL_DISK = "1m"  # a tmpfs this small fills up with the models below
 BIG_FILE_BYTES = 2_000_000  # more than the small disk holds

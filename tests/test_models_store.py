@@ -16,7 +16,7 @@ from vertraag.errors import UserError
 from vertraag.models import catalog, resolve_model, store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DUTCH = catalog.DUTCH_VOSK
+DUTCH = catalog.default_for(catalog.VOSK)
 
 
 @pytest.fixture

@@ -20,7 +20,14 @@ import soundfile as sf
 from vertraag.speak.errors import SpeechUnavailable
 from vertraag.speak.sound import Sound
 from vertraag.speak.tones import OUTPUT_RATE
-from vertraag.speak.tts import CachedRenderer, EspeakRenderer, Pyttsx3Renderer, Renderer, default_renderer
+from vertraag.speak.tts import (
+    CachedRenderer,
+    EspeakRenderer,
+    Pyttsx3Renderer,
+    Renderer,
+    SpeakingStyle,
+    default_renderer,
+)
 from vertraag.speak.tts.espeak import parse_wav_stream
 
 pytestmark = [
@@ -127,7 +134,7 @@ def test_concurrent_first_renders_share_one_render(espeak_renderer: EspeakRender
 
 
 def test_two_pyttsx3_renderers_take_turns(pyttsx3_renderer: Pyttsx3Renderer) -> None:
-    other = Pyttsx3Renderer(rate_wpm=200)
+    other = Pyttsx3Renderer(SpeakingStyle(rate_wpm=200))
     try:
         with ThreadPoolExecutor(2) as pool:
             slow, fast = pool.map(lambda r: r.render(SENTENCE), [pyttsx3_renderer, other])
@@ -138,9 +145,9 @@ def test_two_pyttsx3_renderers_take_turns(pyttsx3_renderer: Pyttsx3Renderer) -> 
 
 def test_unknown_voice_is_speech_unavailable() -> None:
     with pytest.raises(SpeechUnavailable, match="espeak-ng"):
-        EspeakRenderer(voice="xx-geen-stem")
+        EspeakRenderer(SpeakingStyle(espeak_voice="xx-geen-stem"))
     with pytest.raises(SpeechUnavailable, match="xx-geen-stem"):
-        Pyttsx3Renderer(voice="xx-geen-stem")
+        Pyttsx3Renderer(SpeakingStyle(espeak_voice="xx-geen-stem"))
 
 
 def test_default_renderer_without_a_piper_voice_is_the_espeak_program(
@@ -178,7 +185,7 @@ class HangingEngine:
 
 def test_a_hung_engine_is_speech_unavailable_not_a_hang() -> None:
     engine = HangingEngine(hang_after=1)  # the warm-up works, the first prompt hangs
-    renderer = Pyttsx3Renderer(timeout_s=HANG_TIMEOUT_S, engine_factory=lambda: engine)
+    renderer = Pyttsx3Renderer(SpeakingStyle(timeout_s=HANG_TIMEOUT_S), engine_factory=lambda: engine)
     try:
         started = time.monotonic()
         with pytest.raises(SpeechUnavailable, match="reageert niet"):

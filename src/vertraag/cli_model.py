@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     fetch = actions.add_parser(
         "download", help="een model of stem downloaden en installeren (standaard: Nederlands Vosk)"
     )
-    fetch.add_argument("name", nargs="?", default=catalog.DUTCH_VOSK.name, metavar="NAAM")
+    fetch.add_argument("name", nargs="?", metavar="NAAM")  # none: the default Dutch Vosk model
     fetch.add_argument("--url", help="een ander adres (spiegel) voor het zip- of .onnx-bestand")
     fetch.add_argument(
         "--timeout",
@@ -73,7 +73,7 @@ def run_list(args: argparse.Namespace) -> int:
     folder = store.models_dir()
     print(f"Modellenmap: {folder}")
     known_dirs = set()
-    for info in catalog.KNOWN_MODELS:
+    for info in catalog.known_models():
         path = store.installed_path(info)
         known_dirs.add(info.dir_name)
         default = "*" if catalog.default_for(info.engine) is info else " "
@@ -111,17 +111,15 @@ def _who_speaks(args: argparse.Namespace) -> str:
 
 
 def run_download(args: argparse.Namespace) -> int:
-    info = catalog.find(args.name)
+    name = args.name or catalog.default_for(VOSK).name
+    info = catalog.find(name)
     if info is not None and args.url is None:
         path = store.installed_path(info)
         if path is not None and store.detect_engine(path) == info.engine:
             print(f"{info.name} is al geïnstalleerd: {path}")
             return EXIT_OK
-    progress = ProgressBar(sys.stderr, label=f"Downloaden {args.name}")
-    if info is not None and info.engine == PIPER:
-        path = voices.download_voice(info, url=args.url, progress=progress, timeout_s=args.timeout)
-    else:
-        path = download.download_model(args.name, url=args.url, progress=progress, timeout_s=args.timeout)
+    progress = ProgressBar(sys.stderr, label=f"Downloaden {name}")
+    path = download.download_model(name, url=args.url, progress=progress, timeout_s=args.timeout)
     print(f"Geïnstalleerd: {path}")
     return EXIT_OK
 
@@ -129,7 +127,7 @@ def run_download(args: argparse.Namespace) -> int:
 def run_install(args: argparse.Namespace) -> int:
     source = args.zip_file.expanduser()
     if source.suffix.lower() == ONNX_SUFFIX:
-        path = voices.install_voice(source, name=args.name)
+        path = install.install_voice(source, name=args.name)
     else:
         path = install.install_zip(source, name=args.name)
     print(f"Geïnstalleerd: {path}")

@@ -28,7 +28,7 @@ from vertraag import events as ev
 from vertraag.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, Frame
 from vertraag.config import Settings
 from vertraag.detect.by_voice import VoiceMeasures
-from vertraag.detect.words import WordDetector
+from vertraag.detect.words import Finding, WordDetector
 from vertraag.events import Event
 from vertraag.loudness import MIN_DBFS, LevelMeter, frame_dbfs
 from vertraag.recognize.base import Partial, Recognizer, RecognizerEvent, Utterance
@@ -189,23 +189,16 @@ class Pipeline:
     def _findings(self, utterance: Utterance, talker: str | None) -> list[Event]:
         if self._words is None or not utterance.text:
             return []
-        return [
-            Event(
-                ev.FINDING,
-                utterance.end,
-                ev.FindingFields(
-                    category=finding.category,
-                    rule=finding.rule,
-                    match=finding.match,
-                    reframe=finding.reframe,
-                    text=utterance.text,
-                    utterance_start=utterance.start,
-                    utterance_end=utterance.end,
-                    talker=talker,
-                ),
-            )
-            for finding in self._words.find(utterance.text)
-        ]
+        found = self._words.find(utterance.text)
+        return [Event(ev.FINDING, utterance.end, _finding_fields(f, utterance, talker)) for f in found]
+
+
+def _finding_fields(finding: Finding, utterance: Utterance, talker: str | None) -> ev.FindingFields:
+    """What the session needs of a finding: the rule and its reframe, and the utterance it was heard in."""
+    return ev.FindingFields(
+        category=finding.category, rule=finding.rule, match=finding.match, reframe=finding.reframe,
+        text=utterance.text, utterance_start=utterance.start, utterance_end=utterance.end, talker=talker,
+    )
 
 
 def utterance_event(utterance: Utterance, talker: str | None = None) -> Event:
@@ -221,16 +214,9 @@ def utterance_event(utterance: Utterance, talker: str | None = None) -> Event:
 
 
 def _voice_event(attribution: Attribution) -> Event:
-    return Event(
-        ev.VOICE,
-        attribution.end,
-        ev.VoiceFields(
-            talker=attribution.talker,
-            start=attribution.start,
-            end=attribution.end,
-            confidence=round(attribution.confidence, CONFIDENCE_DECIMALS),
-        ),
-    )
+    talker, start, end = attribution.talker, attribution.start, attribution.end
+    confidence = round(attribution.confidence, CONFIDENCE_DECIMALS)
+    return Event(ev.VOICE, end, ev.VoiceFields(talker=talker, start=start, end=end, confidence=confidence))
 
 
 def run_frames(pipeline: Pipeline, frames: Iterable[Frame]) -> Iterator[Event]:

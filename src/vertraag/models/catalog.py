@@ -8,7 +8,14 @@ the Piper project's voices site (Hugging Face `rhasspy/piper-voices`), downloade
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from vertraag import datafile
+from vertraag.phrases import DEFAULT_LANGUAGE, language_dir
 
 VOSK = "vosk"
 WHISPER = "whisper"
@@ -34,7 +41,7 @@ class ModelInfo:
     description: str  # Dutch: shown by `vertraag model list`
     url: str | None = None  # a zip (Vosk) or the .onnx (Piper) to download; None = the engine's own tools
     size_bytes: int | None = None  # exact size of that download, checked after downloading
-    language: str = "nl"  # what `model list` shows: a language code, or "meertalig"
+    language: str = DEFAULT_LANGUAGE  # what `model list` shows: a language code, or "meertalig"
     approx_bytes: int | None = None  # a size to show when the exact one is not pinned here
 
     @property
@@ -43,35 +50,11 @@ class ModelInfo:
         return WHISPER_DIR_PREFIX + self.name if self.engine == WHISPER else self.name
 
 
-DUTCH_VOSK = ModelInfo(
-    name="vosk-model-small-nl-0.22",
-    engine=VOSK,
-    licence="Apache-2.0",
-    description="Klein Nederlands Vosk-model (standaard, streaming)",
-    url="https://alphacephei.com/vosk/models/vosk-model-small-nl-0.22.zip",
-    size_bytes=40_441_176,
-)
-WHISPER_BASE = ModelInfo(
-    name="base",
-    engine=WHISPER,
-    licence="MIT",
-    description="Meertalig Whisper base (faster-whisper), ca. 145 MB",
-    language="meertalig",
-)
-WHISPER_SMALL = ModelInfo(
-    name="small",
-    engine=WHISPER,
-    licence="MIT",
-    description="Meertalig Whisper small (faster-whisper), ca. 480 MB: nauwkeuriger, trager",
-    language="meertalig",
-)
-
-# Piper voices: the .onnx at this address, its .onnx.json (and MODEL_CARD) beside it. The "medium" quality
-# speaks at 22,050 Hz and renders a prompt in about half a second on one core (README, "Performance").
+# Piper voices: the .onnx at this address, its .onnx.json (and MODEL_CARD) beside it.
 PIPER_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main"
 PIPER_CONFIG_SUFFIX = ".json"  # voice.onnx -> voice.onnx.json
 PIPER_MODEL_CARD = "MODEL_CARD"  # the voice's own page: speaker, dataset, licence
-SEE_MODEL_CARD = "zie MODEL_CARD"  # licence not pinned here: the MODEL_CARD downloaded with it says it
+CATALOGUE_FILE = "models.toml"  # phrases/<lang>/: the models known by name, as data
 
 
 def piper_url(name: str) -> str:
@@ -80,52 +63,61 @@ def piper_url(name: str) -> str:
     return f"{PIPER_VOICES_URL}/{locale.split('_')[0]}/{locale}/{speaker}/{quality}/{name}.onnx"
 
 
-PIPER_NATHALIE = ModelInfo(
-    name="nl_BE-nathalie-medium",
-    engine=PIPER,
-    licence=SEE_MODEL_CARD,
-    description="Vlaamse vrouwenstem (Piper, neuraal; standaard)",
-    url=piper_url("nl_BE-nathalie-medium"),
-    size_bytes=63_201_294,  # every single-speaker "medium" Piper voice; the PyPI test voice is this size too
-    language="nl_BE",
-)
-PIPER_RDH = ModelInfo(
-    name="nl_BE-rdh-medium",
-    engine=PIPER,
-    licence=SEE_MODEL_CARD,
-    description="Vlaamse mannenstem (Piper, neuraal)",
-    url=piper_url("nl_BE-rdh-medium"),
-    language="nl_BE",
-    approx_bytes=63_100_000,
-)
-PIPER_MLS = ModelInfo(
-    name="nl_NL-mls-medium",
-    engine=PIPER,
-    licence="CC-BY-4.0",  # trained on Multilingual LibriSpeech (CC BY 4.0)
-    description="Nederlandse stemmen uit MLS (Piper, neuraal, meerdere sprekers)",
-    url=piper_url("nl_NL-mls-medium"),
-    size_bytes=76_584_246,
-    language="nl_NL",
-)
+# An entry's keys: the fields of ModelInfo, and whether it is its engine's default.
+MODEL_KEYS = (*(f.name for f in fields(ModelInfo)), "default")
 
-KNOWN_MODELS: tuple[ModelInfo, ...] = (
-    DUTCH_VOSK,
-    WHISPER_BASE,
-    WHISPER_SMALL,
-    PIPER_NATHALIE,
-    PIPER_RDH,
-    PIPER_MLS,
-)
-DEFAULT_MODELS: dict[str, ModelInfo] = {VOSK: DUTCH_VOSK, WHISPER: WHISPER_BASE, PIPER: PIPER_NATHALIE}
+
+def load_catalogue(path: Path) -> tuple[tuple[ModelInfo, ...], dict[str, ModelInfo]]:
+    """The [[model]] entries of a catalogue file, checked, and the default model of each engine."""
+    data, where = datafile.read(path)
+    datafile.only_keys(data, ("model",), where)
+    models: list[ModelInfo] = []
+    defaults: dict[str, ModelInfo] = {}
+    for index, entry in enumerate(datafile.tables(data, "model", where), start=1):
+        here = where.at(f"[[model]] {index}")
+        datafile.only_keys(entry, MODEL_KEYS, here)
+        engine = datafile.choice(entry, "engine", here, KINDS, default="")
+        name = datafile.text(entry, "name", here)
+        url = datafile.optional_text(entry, "url", here) or (piper_url(name) if engine == PIPER else None)
+        licence = datafile.text(entry, "licence", here)
+        description = datafile.text(entry, "description", here)
+        size, approx = _whole(entry, "size_bytes", here), _whole(entry, "approx_bytes", here)
+        language = datafile.text(entry, "language", here, default=DEFAULT_LANGUAGE)
+        info = ModelInfo(name, engine, licence, description, url, size, language, approx)
+        if datafile.flag(entry, "default", here):
+            if engine in defaults:
+                raise here.refuse(f"{defaults[engine].name} is al de standaard voor {engine}", "default")
+            defaults[engine] = info
+        models.append(info)
+    missing = [kind for kind in KINDS if kind not in defaults]
+    if missing:
+        raise where.refuse(f"geen standaardmodel (default = true) voor {', '.join(missing)}")
+    return tuple(models), defaults
+
+
+def _whole(entry: Mapping[str, Any], key: str, where: datafile.Where) -> int | None:
+    return int(datafile.number(entry, key, where, minimum=1)) if key in entry else None
+
+
+@cache
+def _catalogue() -> tuple[tuple[ModelInfo, ...], dict[str, ModelInfo]]:
+    # Read when first asked, not on import: a broken file is then one clear line from the command.
+    return load_catalogue(language_dir() / CATALOGUE_FILE)
+
+
+def known_models() -> tuple[ModelInfo, ...]:
+    """Every model of the catalogue, in its order (`vertraag model list`)."""
+    return _catalogue()[0]
 
 
 def find(name: str) -> ModelInfo | None:
     """The known model called `name` (also accepts a Whisper model's folder name), else None."""
-    for info in KNOWN_MODELS:
+    for info in known_models():
         if name in (info.name, info.dir_name):
             return info
     return None
 
 
 def default_for(engine: str) -> ModelInfo:
-    return DEFAULT_MODELS[engine]
+    """The model of `engine` that vertraag uses when none is named."""
+    return _catalogue()[1][engine]

@@ -25,7 +25,7 @@ from typing import BinaryIO
 from vertraag import __version__
 from vertraag.errors import UserError
 from vertraag.models import catalog, store
-from vertraag.models.catalog import WHISPER
+from vertraag.models.catalog import PIPER, PIPER_CONFIG_SUFFIX, PIPER_MODEL_CARD, WHISPER, ModelInfo
 from vertraag.models.folder import (
     CHUNK_BYTES,
     DOWNLOAD_PREFIX,
@@ -38,7 +38,7 @@ from vertraag.models.folder import (
     temporary_dir,
     writing,
 )
-from vertraag.models.install import install_zip
+from vertraag.models.install import install_zip, place_voice
 from vertraag.models.progress import NO_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,12 @@ def download_model(
     progress: Progress = NO_PROGRESS,
     timeout_s: float = DOWNLOAD_TIMEOUT_S,
 ) -> Path:
-    """Download model `name` (a known name, or any name with `url`) and install it; returns its folder."""
+    """Download model `name` (a known name, or any name with `url`) and install it; returns its folder.
+    A Piper voice is three files: the .onnx (size-checked), its .onnx.json and its MODEL_CARD."""
     folder = store.models_dir() if folder is None else folder
     info = catalog.find(name)
+    if info is not None and info.engine == PIPER:
+        return _download_voice(info, url, folder, progress, timeout_s)
     if info is not None and info.engine == WHISPER:
         if url is not None:
             raise UserError(
@@ -86,6 +89,32 @@ def download_model(
         return install_zip(zip_path, folder=folder, name=name)
     finally:
         zip_path.unlink(missing_ok=True)
+
+
+def _download_voice(
+    info: ModelInfo, url: str | None, folder: Path, progress: Progress, timeout_s: float
+) -> Path:
+    """Download a Piper voice (the .onnx with a size check, its .onnx.json, its MODEL_CARD) and install it."""
+    onnx_url = url or info.url
+    if onnx_url is None:
+        raise UserError(f"Geen adres bekend voor de stem {info.name}: geef er een op met --url.")
+    check_name(info.name)
+    prepare_folder(folder)
+    with temporary_dir(folder) as work:
+        onnx = work / f"{info.name}.onnx"
+        config = work / (onnx.name + PIPER_CONFIG_SUFFIX)
+        size = info.size_bytes if url is None else None  # a mirror may serve another build of the voice
+        manual = f"{onnx.name} en {config.name}"
+        download_file(
+            onnx_url, dest=onnx, expected_size=size, progress=progress, timeout_s=timeout_s, manual=manual
+        )
+        download_file(onnx_url + PIPER_CONFIG_SUFFIX, dest=config, expected_size=None, timeout_s=timeout_s)
+        card_url = onnx_url.rsplit("/", 1)[0] + "/" + PIPER_MODEL_CARD
+        try:
+            download_file(card_url, dest=work / PIPER_MODEL_CARD, expected_size=None, timeout_s=timeout_s)
+        except UserError as exc:  # the card is for reading, the voice works without it
+            log.warning("no MODEL_CARD for %s: %s", info.name, exc.message)
+        return place_voice(work, folder=folder, name=info.name, source=onnx_url)
 
 
 # ---- download --------------------------------------------------------------------------------------

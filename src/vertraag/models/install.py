@@ -1,4 +1,5 @@
-"""Installing a model from a zip file: a safe unzip into a hidden folder, a check, an atomic move into place.
+"""Installing a model from a zip file (a safe unzip into a hidden folder, a check, an atomic move into place),
+or a Piper voice from a copied `.onnx` with its `.onnx.json`.
 
 The archive is refused whole if any member could land outside its folder (an absolute path, `..`, a
 symlink); a truncated or corrupt zip, a zip without a model, or a full disk leave the models folder as it was.
@@ -6,8 +7,10 @@ symlink); a truncated or corrupt zip, a zip without a model, or a full disk leav
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import shutil
 import stat
 import zipfile
 import zlib
@@ -15,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from vertraag.errors import UserError
 from vertraag.models import store
+from vertraag.models.catalog import PIPER_CONFIG_SUFFIX, PIPER_MODEL_CARD
 from vertraag.models.folder import (
     CHUNK_BYTES,
     PRIVATE_DIR_MODE,
@@ -111,3 +115,57 @@ def _place(work: Path, *, folder: Path, name: str | None, zip_path: Path) -> Pat
     move_into_place(model_root, target)
     log.info("installed %s model %s at %s", engine, name, target)
     return target
+
+
+# ---- install a Piper voice -------------------------------------------------------------------------
+
+
+def install_voice(onnx: Path, *, folder: Path | None = None, name: str | None = None) -> Path:
+    """Install a Piper voice from a copied `NAME.onnx` with its `NAME.onnx.json` beside it."""
+    if not onnx.is_file():
+        raise UserError(f"Bestand niet gevonden: {onnx}")
+    config = onnx.with_name(onnx.name + PIPER_CONFIG_SUFFIX)
+    if not config.is_file():
+        raise UserError(
+            f"Naast {onnx} staat geen {config.name}: kopieer dat bestand mee (het hoort bij de stem) "
+            "en probeer het opnieuw; er is niets geïnstalleerd."
+        )
+    name = name or onnx.name.removesuffix(".onnx")
+    check_name(name)
+    folder = store.models_dir() if folder is None else folder
+    prepare_folder(folder)
+    with temporary_dir(folder) as work:
+        with writing(folder):
+            shutil.copyfile(onnx, work / f"{name}.onnx")
+            shutil.copyfile(config, work / f"{name}.onnx{PIPER_CONFIG_SUFFIX}")
+            card = onnx.with_name(PIPER_MODEL_CARD)
+            if card.is_file():
+                shutil.copyfile(card, work / PIPER_MODEL_CARD)
+        return place_voice(work, folder=folder, name=name, source=str(onnx))
+
+
+def place_voice(work: Path, *, folder: Path, name: str, source: str) -> Path:
+    """Check the Piper voice unpacked or downloaded into `work` and move it into `folder` as `name`."""
+    problems = store.piper_problems(work)
+    if problems:
+        raise UserError(f"{source} is geen complete Piper-stem (ontbreekt: {', '.join(problems)}).")
+    _read_config(work / f"{name}.onnx{PIPER_CONFIG_SUFFIX}", source=source)
+    target = folder / name
+    work.chmod(PRIVATE_DIR_MODE)
+    move_into_place(work, target)
+    log.info("installed Piper voice %s at %s", name, target)
+    return target
+
+
+def _read_config(path: Path, *, source: str) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rate = data["audio"]["sample_rate"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UserError(
+            f"Het stembestand {path.name} van {source} is beschadigd of geen Piper-stem ({exc}): "
+            "download het opnieuw; er is niets geïnstalleerd."
+        ) from exc
+    if not isinstance(rate, int) or rate <= 0:
+        raise UserError(f"{path.name} van {source} noemt geen geldige samplefrequentie: download opnieuw.")
+    return dict(data)

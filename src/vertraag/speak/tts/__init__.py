@@ -6,7 +6,7 @@ Recordings of a real voice (`--voice DIR`) are in
 `vertraag.speak.voice_folder` and take precedence over any of these in the `Speaker`.
 """
 
-from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, Renderer
+from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, Renderer, SpeakingStyle
 from vertraag.speak.tts.cache import CachedRenderer
 from vertraag.speak.tts.choose import choose_renderer, default_renderer
 from vertraag.speak.tts.espeak import EspeakRenderer
@@ -20,6 +20,7 @@ __all__ = [
     "EspeakRenderer",
     "Pyttsx3Renderer",
     "Renderer",
+    "SpeakingStyle",
     "VoiceFolder",
     "choose_renderer",
     "default_renderer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from vertraag.speak.sound import Sound
@@ -18,7 +19,20 @@ START_TIMEOUT_S = 15.0
 WARM_UP_TEXT = "Hallo."  # rendered once at start, never played: proves the engine and the voice work
 
 
+@dataclass(frozen=True)
+class SpeakingStyle:
+    """How espeak-ng speaks, as a program (espeak.py) or under pyttsx3 (pyttsx3_engine.py): which of its
+    voices, how fast, and how long one render may take before the engine counts as hanging."""
+
+    rate_wpm: int = CALM_RATE_WPM
+    espeak_voice: str = DUTCH_VOICE
+    timeout_s: float = RENDER_TIMEOUT_S
+
+
 class Renderer(Protocol):
     """Text in, speech out. Raises `SpeechUnavailable` when it cannot."""
 
     def render(self, text: str) -> Sound: ...
+
+
+CALM_DUTCH = SpeakingStyle()  # espeak-ng's Dutch voice at the calm rate

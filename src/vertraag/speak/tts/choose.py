@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vertraag.models.catalog import TTS_ENGINES
 from vertraag.speak.errors import SpeechUnavailable
-from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, Renderer
+from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, Renderer, SpeakingStyle
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def default_renderer(*, rate_wpm: int = CALM_RATE_WPM, voice: str = DUTCH_VOICE)
     if voice != DUTCH_VOICE:
         from vertraag.speak.tts.espeak import EspeakRenderer
 
-        return EspeakRenderer(rate_wpm=rate_wpm, voice=voice)
+        return EspeakRenderer(SpeakingStyle(rate_wpm, voice))
     return choose_renderer(AUTO, rate_wpm=rate_wpm).renderer
 
 
@@ -94,13 +94,13 @@ def _piper(rate_wpm: int, choice: str | None, models: Path | None, *, any_langua
 def _espeak(rate_wpm: int) -> Chosen:
     from vertraag.speak.tts.espeak import EspeakRenderer
 
-    return Chosen(EspeakRenderer(rate_wpm=rate_wpm), ESPEAK, "espeak-ng (nl)")
+    return Chosen(EspeakRenderer(SpeakingStyle(rate_wpm)), ESPEAK, "espeak-ng (nl)")
 
 
 def _pyttsx3(rate_wpm: int) -> Chosen:
     from vertraag.speak.tts.pyttsx3_engine import Pyttsx3Renderer
 
-    return Chosen(Pyttsx3Renderer(rate_wpm=rate_wpm), PYTTSX3, "pyttsx3 (espeak-ng, nl)")
+    return Chosen(Pyttsx3Renderer(SpeakingStyle(rate_wpm)), PYTTSX3, "pyttsx3 (espeak-ng, nl)")
 
 
 def describe(

@@ -17,7 +17,7 @@ import numpy as np
 from vertraag.speak.errors import SpeechUnavailable
 from vertraag.speak.sound import Sound
 from vertraag.speak.tones import OUTPUT_RATE
-from vertraag.speak.tts.base import CALM_RATE_WPM, DUTCH_VOICE, RENDER_TIMEOUT_S, WARM_UP_TEXT
+from vertraag.speak.tts.base import CALM_DUTCH, WARM_UP_TEXT, SpeakingStyle
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +34,13 @@ RIFF_HEADER_BYTES = 12  # "RIFF", size, "WAVE"
 class EspeakRenderer:
     """A `Renderer` that runs `espeak-ng` once per text. Construction checks the program and the voice."""
 
-    def __init__(
-        self,
-        *,
-        rate_wpm: int = CALM_RATE_WPM,
-        voice: str = DUTCH_VOICE,
-        timeout_s: float = RENDER_TIMEOUT_S,
-        program: str = PROGRAM,
-    ) -> None:
+    def __init__(self, style: SpeakingStyle = CALM_DUTCH, *, program: str = PROGRAM) -> None:
         found = shutil.which(program)
         if found is None:
             raise SpeechUnavailable(f"'{program}' ontbreekt, dus vertraag kan niet spreken; {INSTALL_HINT}.")
-        self._command = [found, "--stdout", "--stdin", "-b", "1", "-v", voice, "-s", str(rate_wpm)]
-        self._timeout_s = timeout_s
+        voice, rate = style.espeak_voice, str(style.rate_wpm)
+        self._command = [found, "--stdout", "--stdin", "-b", "1", "-v", voice, "-s", rate]
+        self._timeout_s = style.timeout_s
         self.render(WARM_UP_TEXT)
 
     def render(self, text: str) -> Sound:

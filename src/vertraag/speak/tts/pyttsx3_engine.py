@@ -4,8 +4,8 @@ pyttsx3 keeps ONE engine per process (`pyttsx3.init()` caches it) and libespeak-
 process, so two renderers (or a renderer and the render-ahead thread) that drive it at once make ~2% of
 renders come out empty or at the other renderer's rate (field notes). So:
 - ONE worker thread owns the engine (`EngineWorker`, one per process for the real pyttsx3). Renderers only
-  submit jobs (text, voice, rate) to it and wait for the sound; the worker renders one job at a time and sets
-  the voice and rate for each job, so every renderer keeps its own pace.
+  submit jobs (a text, a speaking style) to it and wait for the sound; the worker renders one job at a time
+  and sets the voice and rate for each job, so every renderer keeps its own pace.
 - Before each `runAndWait` the worker waits until espeak's own synthesis thread is idle (`IsPlaying()` is
   false): `runAndWait` right after queued property changes can see it busy, `Cancel()` and return early.
 - A render that comes back empty for a text that has words is tried once more, then an error
@@ -42,13 +42,7 @@ from vertraag.errors import UserError
 from vertraag.speak.errors import SpeechUnavailable
 from vertraag.speak.sound import Sound, read_wav, silence
 from vertraag.speak.tones import OUTPUT_RATE
-from vertraag.speak.tts.base import (
-    CALM_RATE_WPM,
-    DUTCH_VOICE,
-    RENDER_TIMEOUT_S,
-    START_TIMEOUT_S,
-    WARM_UP_TEXT,
-)
+from vertraag.speak.tts.base import CALM_DUTCH, START_TIMEOUT_S, WARM_UP_TEXT, SpeakingStyle
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +103,7 @@ class SilentRender(SpeechUnavailable):
 @dataclass
 class _Job:
     text: str
-    voice: str
-    rate_wpm: int
+    style: SpeakingStyle
     result: Future[Sound] = field(default_factory=Future)
 
 
@@ -131,11 +124,13 @@ class EngineWorker:
         self._thread = threading.Thread(target=self._serve, name="vertraag-tts", daemon=True)
         self._thread.start()
 
-    def render(self, text: str, *, voice: str, rate_wpm: int, timeout_s: float) -> Sound:
+    def render(self, text: str, style: SpeakingStyle, *, timeout_s: float | None = None) -> Sound:
+        """`text` spoken in `style`; waits at most `timeout_s` (default: the style's) for the engine."""
         if self.broken is not None:
             raise SpeechUnavailable(self.broken)
-        job = _Job(text, voice, rate_wpm)
+        job = _Job(text, style)
         self._jobs.put(job)
+        timeout_s = style.timeout_s if timeout_s is None else timeout_s
         try:
             return job.result.result(timeout=timeout_s)
         except FutureTimeout:
@@ -189,8 +184,8 @@ class EngineWorker:
 
     def _render_file(self, engine: Any, job: _Job) -> Sound:
         # Set every time: the engine is shared by the process and a property only holds until changed.
-        engine.setProperty("voice", self._voice_id(engine, job.voice))
-        engine.setProperty("rate", job.rate_wpm)
+        engine.setProperty("voice", self._voice_id(engine, job.style.espeak_voice))
+        engine.setProperty("rate", job.style.rate_wpm)
         with scratch_wav() as path:
             engine.save_to_file(job.text, str(path))
             self._wait_idle()
@@ -224,24 +219,19 @@ class Pyttsx3Renderer:
 
     def __init__(
         self,
+        style: SpeakingStyle = CALM_DUTCH,
         *,
-        rate_wpm: int = CALM_RATE_WPM,
-        voice: str = DUTCH_VOICE,
-        timeout_s: float = RENDER_TIMEOUT_S,
         start_timeout_s: float = START_TIMEOUT_S,
         engine_factory: Callable[[], Any] | None = None,
     ) -> None:
-        self._rate_wpm = rate_wpm
-        self._voice = voice
-        self._timeout_s = timeout_s
+        self._style = style
         self._worker = shared_worker() if engine_factory is None else EngineWorker(engine_factory)
-        self._worker.render(WARM_UP_TEXT, voice=voice, rate_wpm=rate_wpm, timeout_s=start_timeout_s)
+        self._worker.render(WARM_UP_TEXT, style, timeout_s=start_timeout_s)
 
     def render(self, text: str) -> Sound:
         if not text.strip():  # nothing to say: pyttsx3 hangs or repeats the last text when given nothing
             return silence(0, OUTPUT_RATE)
-        worker = self._worker
-        return worker.render(text, voice=self._voice, rate_wpm=self._rate_wpm, timeout_s=self._timeout_s)
+        return self._worker.render(text, self._style)
 
     def close(self) -> None:
         """Nothing to free: the worker lives as long as the process (pyttsx3's engine does too)."""
