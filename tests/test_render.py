@@ -60,3 +60,26 @@ def test_the_calibration_reads_as_dutch_lines() -> None:
     assert "Anna rustig op -27.4 dBFS" in anna
     assert "Bram niet goed gehoord" in bram
     assert "kalibratie klaar" in render(Event(cal, 21.0, {"step": "done"}))
+
+
+NAMES = {"a": "Anna", "b": "Bram"}
+
+
+def test_a_line_names_whose_voice_it_was_and_nobody_when_unsure() -> None:
+    words = {"text": "ik voelde me alleen", "start": 4.2, "end": 6.0, "words": []}
+    said = render(Event(ev.UTTERANCE, 6.0, {**words, "talker": "b"}), NAMES)
+    assert said.endswith("Bram: « ik voelde me alleen »")
+    unsure = render(Event(ev.UTTERANCE, 6.0, {**words, "talker": None}), NAMES)
+    assert "Anna" not in unsure and "Bram" not in unsure and "« ik voelde me alleen »" in unsure
+    rise = Event(ev.RAISED_VOICE, 12.3, {"rise_db": 9.8, "onset": 10.8, "talker": "a"})
+    assert "Anna: de stem gaat omhoog" in render(rise, NAMES)
+    pause = Event(ev.SPEECH_END, 3.5, {"duration": 2.5, "talker": "b"})
+    assert "2.5 s spraak van Bram" in render(pause, NAMES)
+    finding = {"category": "absolute", "match": "nooit", "reframe": "Probeer het eens zo: ...", "talker": "a"}
+    assert "absolute woorden van Anna: « nooit »" in render(Event(ev.FINDING, 6.0, finding), NAMES)
+
+
+def test_talking_over_names_both_partners_and_without_names_says_partner() -> None:
+    over = Event(ev.TALKED_OVER, 30.0, {"talker": "b", "turn_of": "a", "seconds": 4.1})
+    assert render(over, NAMES).endswith("Bram sprak 4 s in de beurt van Anna")
+    assert render(over).endswith("partner b sprak 4 s in de beurt van partner a")

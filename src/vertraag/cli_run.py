@@ -115,9 +115,10 @@ def _run(args: argparse.Namespace) -> int:
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
     config = assemble.session_config(settings, live=live)
     out: TextIO = sys.stdout
+    partners = {PARTNERS[0]: settings.protocol.partner_a, PARTNERS[1]: settings.protocol.partner_b}
 
     def write(event: Event) -> None:
-        out.write((event.to_json() if args.json else render(event)) + "\n")
+        out.write((event.to_json() if args.json else render(event, partners)) + "\n")
         out.flush()
 
     def source_problem(reason: str) -> None:
@@ -152,8 +153,7 @@ def _run(args: argparse.Namespace) -> int:
             given = settings.raised_voice.baseline_db  # --baseline-db wins over the calibration
             pipeline.calibrate_talker(key, baseline_db=given if given is not None else level, calm_wps=None)
         voice, recorder = assemble.open_voice(settings, live=live, speak_to=args.speak_to, config=config)
-        names = {PARTNERS[0]: settings.protocol.partner_a, PARTNERS[1]: settings.protocol.partner_b}
-        session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript, names=names)
+        session = SessionReport.begin(args.report_dir, live=live, transcript=args.transcript, names=partners)
         session.notify = lambda line: print(line, file=sys.stderr)
     except BaseException:
         source.close()

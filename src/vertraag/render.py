@@ -5,6 +5,7 @@ The wording lives in phrases/nl/messages.toml.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -27,10 +28,16 @@ def _names(section: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in table.items()}
 
 
-def render(event: Event) -> str:
-    """One readable line; an event type without a template is shown as its type and fields."""
+def render(event: Event, names: Mapping[str, str] | None = None) -> str:
+    """One readable line; an event type without a template is shown as its type and fields. `names` are the
+    partners' names by talker ("a", "b"): a line names whose voice it was, and says nothing when unsure."""
     fields: dict[str, Any] = dict(event.data)
     fields["time"] = clock(event.t)
+    name = _name(fields.get("talker"), names)
+    fields["who"] = f"{name}: " if name else ""  # "Anna: « ... »"
+    fields["of_who"] = f" van {name}" if name else ""  # "stilte (na 3.2 s spraak van Anna)"
+    fields["talker_name"] = name or "iemand"
+    fields["turn_of_name"] = _name(fields.get("turn_of"), names) or "de ander"
     if "onset" in fields:
         fields["onset_time"] = clock(float(fields["onset"]))
     if "category" in fields:
@@ -54,3 +61,10 @@ def render(event: Event) -> str:
         details = ", ".join(f"{k}={v}" for k, v in event.data.items())
         line = f"{clock(event.t)}  {event.type} {details}".rstrip()
     return line
+
+
+def _name(talker: object, names: Mapping[str, str] | None) -> str | None:
+    """The name of partner `talker` ("a" -> "Anna"; without names "partner a"); None when nobody is sure."""
+    if not isinstance(talker, str) or not talker:
+        return None
+    return (names or {}).get(talker) or f"partner {talker}"

@@ -21,7 +21,8 @@ POLL_S = 0.2  # look up from the queue this often, so that Ctrl-C is noticed at 
 
 
 def run_plain(session: SessionLike, choice: Choice, out: TextIO, *, json_lines: bool = False) -> ScreenModel:
-    model = ScreenModel(names={"a": choice.name_a, "b": choice.name_b})
+    names = {"a": choice.name_a, "b": choice.name_b}
+    model = ScreenModel(names=names)
     worker = threading.Thread(target=session.run, args=(choice,), name="vertraag-session", daemon=True)
     worker.start()
     while True:
@@ -31,7 +32,7 @@ def run_plain(session: SessionLike, choice: Choice, out: TextIO, *, json_lines: 
                 break
             model.apply(event, event.t)
             if event.type not in QUIET:
-                out.write((event.to_json() if json_lines else render(event)) + "\n")
+                out.write((event.to_json() if json_lines else render(event, names)) + "\n")
                 out.flush()
         except queue.Empty:
             continue
