@@ -359,6 +359,21 @@ def test_the_page_shows_what_was_said_only_with_a_transcript() -> None:
     assert private.count("Anna") == 1 and private.count("Bram") == 1
 
 
+def test_after_a_safety_stop_the_page_opens_with_help_and_does_not_ask_to_read_it_together() -> None:
+    from vertraag.report.page import session_page
+
+    calm = session_page(collected())
+    report = collected()
+    report["end_reason"] = "safety"
+    stopped = session_page(report)
+    for page in (calm, stopped):
+        assert "0800-2000" in page and "112" in page and "113" in page and "1712" in page
+    assert "Wat goed ging" in calm and "voor jullie samen" in calm
+    assert "Wat goed ging" not in stopped and "voor jullie samen" not in stopped
+    assert "niet samen te bekijken" in stopped and "gestopt voor de veiligheid" in stopped
+    assert stopped.index("0800-2000") < stopped.index("Het gesprek in de tijd")  # the help comes first
+
+
 # ---- vertraag start ----------------------------------------------------------------------------------------
 
 

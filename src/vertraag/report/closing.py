@@ -10,9 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from vertraag.report.text import words
+from vertraag.session.policy import SAFETY
 from vertraag.session.talk import minutes_text
 
-NO_CLOSING_AFTER = frozenset({"safety"})
+NO_CLOSING_AFTER = frozenset({SAFETY})
+
+
+def safety_stop(report: dict[str, Any]) -> bool:
+    """The session was stopped for safety (violence, fear, harm to oneself): no closing words, and a report
+    that does not ask the two to read it together."""
+    return report.get("end_reason") == SAFETY
 
 
 def closing_words(report: dict[str, Any], end_reason: str, *, saved: bool = True) -> str | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from vertraag.report.closing import safety_stop
 from vertraag.report.collect import GUIDANCE_REASONS
 from vertraag.report.plot import session_svg
 from vertraag.report.text import words
@@ -67,10 +68,13 @@ def session_page(report: dict[str, Any]) -> str:
         protocol=protocol_title(report["protocol"]),
         einde=words("end_reasons", str(report["end_reason"])),
     )
+    safety = safety_stop(report)
+    help_lines = f'<p class="help">{escape(words("page", "help"))}</p>'
     parts = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="sub">{escape(sub)}</p>',
-        _went_well(report),
+        # After a safety stop the help comes first and nothing is celebrated: the exercise was the wrong tool.
+        f"{help_lines}\n<p>{escape(words('page', 'safety_first'))}</p>" if safety else _went_well(report),
         f"<h2>{escape(words('page', 'plot'))}</h2>",
         f'<div class="plot">{session_svg(report)}</div>',
         f'<p class="note">{escape(words("page", "plot_note"))}</p>',
@@ -83,10 +87,8 @@ def session_page(report: dict[str, Any]) -> str:
     if "transcript" in report:
         parts.append(_transcript(report["transcript"]))
     private = _private(report)
-    parts += [
-        f'<p class="note">{escape(words("page", "fair"))} {escape(private)}</p>',
-        f'<p class="help">{escape(words("page", "help"))}</p>',
-    ]
+    fair = words("page", "safety_private" if safety else "fair")
+    parts += [f'<p class="note">{escape(fair)} {escape(private)}</p>', help_lines]
     return document(title, "\n".join(parts))
 
 

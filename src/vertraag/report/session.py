@@ -23,7 +23,7 @@ from typing import Any
 
 from vertraag.audio.frames import SAMPLE_RATE, Frame
 from vertraag.errors import UserError
-from vertraag.report.closing import closing_words
+from vertraag.report.closing import closing_words, safety_stop
 from vertraag.report.collect import ReportCollector
 from vertraag.report.store import (
     PARTIAL,
@@ -190,7 +190,7 @@ class SessionReport:
         report = self.collector.report(until=until)
         if report["end_reason"] is None:
             report["end_reason"] = STOPPED  # Ctrl-C: the session had no end of its own
-        if not report["closing"] and report["end_reason"] != "safety":
+        if not report["closing"] and not safety_stop(report):
             # Nothing was said (stopped with Ctrl-C): the closing words are shown, and kept.
             report["closing"] = closing_words(report, report["end_reason"]) or ""
             if report["closing"]:
