@@ -278,7 +278,7 @@ def test_verslag_lists_opens_trends_and_deletes(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(page).st_mode) == 0o600
     html = page.read_text()
     assert html.count("<tr>") == 4 and "<svg" in html  # a header and three sessions
-    assert "Uitnodigingen per 10 min" in html
+    assert "Uitnodigingen per 10 min" in html and "Door de beurt heen" in html
     missing = run_cli("verslag", "--report-dir", reports, "open", "9", env=env)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     first_id = lines[0].split("(")[-1].rstrip(")")
@@ -417,3 +417,13 @@ def test_a_vertraag_start_session_saves_its_report_too(
     assert report["closing"] == summary[0].data["text"] and report["source"] == "microfoon"
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     assert any("Het verslag staat in" in line for line in live.report_lines)
+
+
+def test_the_trend_counts_talking_through_a_turn_and_an_older_report_shows_a_dash() -> None:
+    from vertraag.report.trend import trend_rows
+
+    now = collected()
+    now["counts"]["talked_over"] = 2
+    older = collected()
+    del older["counts"]["talked_over"]  # saved before vertraag told the voices apart
+    assert [row["talked_over"] for row in trend_rows([older, now])] == ["–", 2]

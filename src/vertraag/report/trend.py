@@ -1,7 +1,8 @@
 """The page across sessions: how the conversations went, week by week (for the couple or their therapist).
 
-Per session: interventions per 10 minutes (vertraag stepping in; guidance not counted), raised voices and
-I-messages. Counts for the conversation as a whole, never per partner.
+Per session: interventions per 10 minutes (vertraag stepping in; guidance not counted), raised voices,
+I-messages, time-outs and how often someone talked through the other's turn. Counts for the conversation as
+a whole, never per partner.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from vertraag.report.plot import trend_svg
 from vertraag.report.text import words
 
 TEN_MINUTES_S = 600.0
+NOT_COUNTED = "–"  # a report from before vertraag counted this
 MIN_DURATION_S = 1.0  # a rate over an empty session would divide by zero
 
 
@@ -36,6 +38,7 @@ def trend_rows(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "raised": counts["raised_voices"],
                 "i_messages": counts["i_messages"],
                 "timeouts": counts["timeouts"],
+                "talked_over": counts.get("talked_over", NOT_COUNTED),
             }
         )
     return rows
@@ -50,6 +53,7 @@ COLUMNS = (
     ("raised", "col_raised"),
     ("i_messages", "col_i"),
     ("timeouts", "col_timeouts"),
+    ("talked_over", "col_talked_over"),
 )
 
 
