@@ -4,6 +4,8 @@ render-ahead, and the on-demand sentence that names a live word. Prints one JSON
     .venv/bin/python bench/bench_tts.py                       # Piper (installed voice), espeak-ng, pyttsx3
     .venv/bin/python bench/bench_tts.py --piper-voice X.onnx  # Piper with this voice (e.g. the test voice)
 
+`vertraag bench` measures the voice a session would speak with (`tts_figures("auto")`, its part "tts").
+
 The prompts are the real ones: every phase prompt of the "vertraag" protocol and every intervention prompt
 with a word and a reframe filled in, each rendered sentence by sentence as the speaker does, without a cache.
 """
@@ -26,7 +28,7 @@ from vertraag.session.talk import foreseeable_prompts, params_for
 from vertraag.speak.player import NullPlayer
 from vertraag.speak.speaker import Speaker
 from vertraag.speak.tts.base import Renderer
-from vertraag.speak.tts.choose import ESPEAK, PIPER, PYTTSX3, choose_renderer
+from vertraag.speak.tts.choose import AUTO, ESPEAK, PIPER, PYTTSX3, choose_renderer
 
 LIVE_WORDS = ("nooit", "altijd", "jij bent zo egoïstisch", "het is jouw schuld", "doe normaal")
 PROTOCOL = "vertraag"
@@ -73,26 +75,24 @@ def measure(renderer: Renderer, config: SessionConfig) -> dict[str, object]:
     }
 
 
+def tts_figures(engine: str, piper_voice: str | None = None) -> dict[str, object] | str:
+    """The render times of `engine` ("auto": the one a session would choose), or "not available"."""
+    settings = Settings()
+    config = SessionConfig.load(settings.protocol, settings.session, default_protocol=PROTOCOL)
+    started = time.perf_counter()
+    chosen = choose_renderer(engine, rate_wpm=settings.voice.rate_wpm, piper_voice=piper_voice)
+    load_s = time.perf_counter() - started
+    if engine != AUTO and chosen.engine != engine:
+        return "not available"
+    return {"voice": chosen.label, "load_s": round(load_s, 2), **measure(chosen.renderer, config)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--piper-voice", help="a Piper voice: a name in the models folder or an .onnx path")
     parser.add_argument("--engines", default=f"{PIPER},{ESPEAK},{PYTTSX3}", help="which, comma-separated")
     args = parser.parse_args()
-    settings = Settings()
-    config = SessionConfig.load(settings.protocol, settings.session, default_protocol=PROTOCOL)
-    results: dict[str, object] = {}
-    for engine in args.engines.split(","):
-        started = time.perf_counter()
-        chosen = choose_renderer(engine, rate_wpm=settings.voice.rate_wpm, piper_voice=args.piper_voice)
-        load_s = time.perf_counter() - started
-        if chosen.engine != engine:
-            results[engine] = "not available"
-            continue
-        results[engine] = {
-            "voice": chosen.label,
-            "load_s": round(load_s, 2),
-            **measure(chosen.renderer, config),
-        }
+    results = {engine: tts_figures(engine, args.piper_voice) for engine in args.engines.split(",")}
     json.dump(results, sys.stdout, ensure_ascii=False, indent=1)
     print()
     return 0

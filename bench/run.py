@@ -163,6 +163,8 @@ def run_bench(plan: Plan, *, quick: bool) -> dict[str, Any]:
         results["words"] = child("words")
         if "voices" not in plan.skip:
             results["voices"] = child("voices")
+        if "tts" not in plan.skip:
+            results["tts"] = child("tts")
         for engine in ENGINES:
             model = models[engine]
             if model is not None and engine not in plan.skip:
@@ -217,6 +219,7 @@ def assemble(
         "startup_s": {e: _get(results, f"startup_{e}", "seconds") for e in STARTUP_ENGINES},
         "word_detector": None if "words" in errors else results.get("words"),
         "voices": None if "voices" in errors else results.get("voices"),
+        "tts": None if "tts" in errors else results.get("tts"),
         "soak": None if "soak" in errors else results.get("soak"),
         "audio_s": {"words": plan.word_s, "raised": plan.raised_s},
         "errors": errors,

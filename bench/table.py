@@ -44,6 +44,19 @@ def _voices(voices: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _tts(tts: dict[str, Any] | None) -> list[str]:
+    if not tts:
+        return []
+    return [
+        "",
+        f"vertraag's voice: {tts['voice']} (loads in {tts['load_s']} s)",
+        f"  {'a prompt, median / max':32} {tts['per_prompt_median_s']:.3f} / {tts['per_prompt_max_s']:.3f} s",
+        f"  {'a live sentence, median / max':32} "
+        f"{tts['live_sentence_median_s']:.3f} / {tts['live_sentence_max_s']:.3f} s",
+        f"  {'render-ahead':32} {tts['render_ahead_s']} s, {tts['render_ahead_sentences']} sentences",
+    ]
+
+
 def render_table(figures: dict[str, Any]) -> str:
     decisions = figures["decision_latency_s"]
     lines = ["decision latency (audio time)"]
@@ -62,6 +75,7 @@ def render_table(figures: dict[str, Any]) -> str:
             f"{NONE if rss is None else f'{rss:.0f}':>12} {NONE if start is None else f'{start:.2f}':>11}"
         )
     lines += _voices(figures.get("voices"))
+    lines += _tts(figures.get("tts"))
     soak = figures.get("soak")
     if soak:
         rss = soak["rss_mb"]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 TOP_KEYS = {
     "quick", "machine", "note", "decision_latency_s", "playback_latency_s", "cpu_per_audio_s", "peak_rss_mb",
-    "startup_s", "word_detector", "voices", "soak", "audio_s", "errors", "targets",
+    "startup_s", "word_detector", "voices", "tts", "soak", "audio_s", "errors", "targets",
 }  # fmt: skip
 SPREAD_KEYS = {"n", "p50", "p95", "max"}
 TARGETS = {
@@ -49,6 +49,9 @@ def test_bench_prints_every_key(vosk_ko_model_dir: Path, whisper_base_dir: Path)
     assert voices["gmm"]["cpu_per_audio_s"] > 0 and voices["gmm"]["segments"] > 0
     assert set(voices["gmm"]["decision_after_end_s"]) == SPREAD_KEYS
     assert figures["targets"]["voices_cpu_share"]["measured"] is not None
+    tts = figures["tts"]  # the voice a session would speak with (espeak-ng here: no Dutch Piper voice)
+    assert tts["voice"] and tts["prompts"] > 0 and 0 < tts["per_prompt_median_s"] <= tts["per_prompt_max_s"]
+    assert tts["render_ahead_sentences"] > 0
     assert set(figures["targets"]) == TARGETS
     assert all({"target", "measured", "met", "over_by"} <= set(t) for t in figures["targets"].values())
     assert "targets" in proc.stderr  # the readable table

@@ -80,6 +80,11 @@ def _part(args: argparse.Namespace) -> dict[str, Any]:
         return voices()
     if args.part == "soak":
         return parts.soak(args.scene_dir, args.soak_seconds, args.model)
+    if args.part == "tts":
+        from bench.bench_tts import tts_figures
+
+        figures = tts_figures("auto")
+        return figures if isinstance(figures, dict) else {"error": figures}
     raise ValueError(f"unknown part {args.part}")
 
 
