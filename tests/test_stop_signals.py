@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -220,3 +222,48 @@ def test_a_second_live_session_is_refused_while_a_recording_may_run_beside_it(
         again.wait_for(lambda e: e["type"] == "phase", "a session after the first was killed")
     finally:
         again.kill()
+
+
+def test_sigterm_at_the_question_about_the_model_ends_the_command_quietly(
+    tmp_path: Path, card_env: dict[str, str]
+) -> None:
+    """Before any session (here: the question whether to go on without a speech model, on a terminal) a stop
+    from outside is as quiet as Ctrl-C: "Gestopt.", exit code 0, no traceback."""
+    env = private_env(card_env, tmp_path)
+    main, child = os.openpty()  # a terminal: the question is only asked there
+    command = [sys.executable, "-m", "vertraag", "start", "--config", str(tmp_path / "config.toml")]
+    proc = subprocess.Popen(
+        [*command, "--model", str(tmp_path / "geen-model")],
+        stdin=child, stdout=child, stderr=child, env=env, close_fds=True,
+    )  # fmt: skip
+    os.close(child)
+    seen = b""
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while b"[J/n]" not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([main], [], [], 0.5)
+            if ready:
+                seen += os.read(main, 4096)
+        assert b"[J/n]" in seen, seen.decode(errors="replace")
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=WAIT_S)
+        seen += _read_rest(main)
+    finally:
+        proc.kill()
+        os.close(main)
+    said = seen.decode(errors="replace")
+    assert code == 0, said
+    assert "Gestopt." in said and "Traceback" not in said
+
+
+def _read_rest(fd: int) -> bytes:
+    rest = b""
+    while select.select([fd], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the terminal's other end is gone
+            break
+        if not chunk:
+            break
+        rest += chunk
+    return rest

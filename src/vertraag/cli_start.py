@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from vertraag import known
 from vertraag.cli_flags import add_voice_flags, with_voice_flags
 from vertraag.config import Settings, load_settings, override
-from vertraag.errors import UserError
+from vertraag.errors import EXIT_OK, UserError
 from vertraag.models.catalog import ENGINE_CHOICES
 from vertraag.phrases import message, protocol_names, screen_text
 
@@ -58,12 +58,16 @@ def register(subparsers: Any) -> None:
 def start_command(args: argparse.Namespace) -> int:
     from vertraag.assemble import session_config
     from vertraag.start.lock import live_session_lock
+    from vertraag.start.signals import StoppedBeforeTheSession, stopped_before_the_session
 
     settings = _settings(args)
     # The conversation's data is checked first: a broken protocol or prompt file is said before anything.
     config = session_config(settings, live=True)
-    with live_session_lock():  # one live session per user holds the microphone
-        return _start(args, settings, config)
+    try:
+        with stopped_before_the_session(), live_session_lock():  # one live session per user holds the mic
+            return _start(args, settings, config)
+    except StoppedBeforeTheSession:
+        raise UserError(message("start_stopped"), exit_code=EXIT_OK) from None
 
 
 def _start(args: argparse.Namespace, settings: Settings, config: SessionConfig) -> int:

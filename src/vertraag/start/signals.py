@@ -2,7 +2,9 @@
 
 Either ends a live session within seconds: the session ends at once, the closing words are shown but not said
 (a long spoken closing would outlast systemd's stop timeout), and the report is saved. The `q` key keeps the
-graceful closing. A second signal ends the process at once, as an impatient user expects.
+graceful closing. A second signal ends the process at once, as an impatient user expects. Before the session
+(the devices, the question about the model, loading it) SIGTERM ends the command as quietly as Ctrl-C would:
+"Gestopt.", exit code 0, nothing to save yet.
 """
 
 from __future__ import annotations
@@ -13,6 +15,26 @@ from contextlib import contextmanager
 from types import FrameType
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class StoppedBeforeTheSession(Exception):
+    """SIGTERM arrived before a session ran."""
+
+
+@contextmanager
+def stopped_before_the_session() -> Iterator[None]:
+    """While inside, SIGTERM raises `StoppedBeforeTheSession` where the program is (a question, a model
+    loading): `ended_by_signals` takes over while a session runs."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        raise StoppedBeforeTheSession
+
+    signal.signal(signal.SIGTERM, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
