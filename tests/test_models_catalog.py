@@ -69,6 +69,7 @@ def test_a_voice_without_url_comes_from_the_voices_site(tmp_path: Path) -> None:
         (GOOD.replace('engine = "whisper"', 'engine = "wisper"'), "'engine'"),
         (GOOD.replace("size_bytes", "sise_bytes"), "sise_bytes"),
         (GOOD.replace("size_bytes = 40_441_176", 'size_bytes = "40 MB"'), "'size_bytes'"),
+        (GOOD.replace("size_bytes = 40_441_176", "size_bytes = 40_441_176.5"), "heel getal"),
         (GOOD.replace('description = "Meertalig Whisper base"', 'description = ""'), "'description'"),
         (GOOD.replace('engine = "piper"\ndefault = true', 'engine = "piper"'), "piper"),
         (GOOD.replace('engine = "whisper"\ndefault = true', 'engine = "vosk"\ndefault = true'), "standaard"),

@@ -96,7 +96,13 @@ def load_catalogue(path: Path) -> tuple[tuple[ModelInfo, ...], dict[str, ModelIn
 
 
 def _whole(entry: Mapping[str, Any], key: str, where: datafile.Where) -> int | None:
-    return int(datafile.number(entry, key, where, minimum=1)) if key in entry else None
+    """A count of bytes: a whole number of at least 1, or None when the entry has none."""
+    if key not in entry:
+        return None
+    value = datafile.number(entry, key, where, minimum=1)
+    if not value.is_integer():
+        raise where.refuse(f"een aantal bytes is een heel getal, niet {entry[key]!r}", key)
+    return int(value)
 
 
 @cache
