@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from vertraag.detect.words.rule_file import SAFETY
+from vertraag.detect.category import Category
 from vertraag.events import CALIBRATION, FINDING, SESSION_END, Event
 from vertraag.phrases import language_dir, load_toml, message
 
@@ -47,7 +47,7 @@ def render(event: Event, names: Mapping[str, str] | None = None) -> str:
     if event.type == SESSION_END:
         fields["end_nl"] = _names("end_reasons").get(str(fields.get("reason")), str(fields.get("reason")))
     key = event.type
-    if key == FINDING and fields.get("category") == SAFETY:
+    if key == FINDING and fields.get("category") == Category.SAFETY:
         key = "finding_safety"  # violence, fear or danger: the help lines, not an I-message invitation
     elif key == FINDING and not fields.get("reframe"):
         key = "finding_positive"  # an I-message or a repair: named, never nudged

@@ -4,7 +4,9 @@ the turns, pauses, time-outs and prompts marked, and the trend across sessions."
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from vertraag.report.collect import GUIDANCE_REASONS
@@ -50,7 +52,18 @@ def _svg(fig: Figure) -> str:
     return text[text.index("<svg") :]  # inline: no XML declaration or doctype inside the page
 
 
+# What the session's picture is drawn from. The report is written twice (as the closing words begin, and once
+# more at the end); the picture is drawn once when none of these changed in between.
+PLOT_KEYS = ("duration_s", "phases", "pauses", "timeouts", "levels", "baselines_db", "prompts")
+
+
 def session_svg(report: dict[str, Any]) -> str:
+    return _session_svg(json.dumps({key: report[key] for key in PLOT_KEYS}, sort_keys=True))
+
+
+@lru_cache(maxsize=2)
+def _session_svg(drawn_from: str) -> str:
+    report = json.loads(drawn_from)
     fig = _figure(FIG_HEIGHT_IN)
     ax = fig.add_subplot()
     end_min = max(report["duration_s"], 1.0) / SECONDS_PER_MINUTE
