@@ -33,11 +33,12 @@ def render(event: Event, names: Mapping[str, str] | None = None) -> str:
     partners' names by talker ("a", "b"): a line names whose voice it was, and says nothing when unsure."""
     fields: dict[str, Any] = dict(event.data)
     fields["time"] = clock(event.t)
+    who = _names("who")
     name = _name(fields.get("talker"), names)
-    fields["who"] = f"{name}: " if name else ""  # "Anna: « ... »"
-    fields["of_who"] = f" van {name}" if name else ""  # "stilte (na 3.2 s spraak van Anna)"
-    fields["talker_name"] = name or "iemand"
-    fields["turn_of_name"] = _name(fields.get("turn_of"), names) or "de ander"
+    fields["who"] = who["who"].format(name=name) if name else ""  # "Anna: « ... »"
+    fields["of_who"] = who["of_who"].format(name=name) if name else ""  # "stilte (na 3.2 s spraak van Anna)"
+    fields["talker_name"] = name or who["someone"]
+    fields["turn_of_name"] = _name(fields.get("turn_of"), names) or who["the_other"]
     if "onset" in fields:
         fields["onset_time"] = clock(float(fields["onset"]))
     if "category" in fields:
@@ -67,4 +68,4 @@ def _name(talker: object, names: Mapping[str, str] | None) -> str | None:
     """The name of partner `talker` ("a" -> "Anna"; without names "partner a"); None when nobody is sure."""
     if not isinstance(talker, str) or not talker:
         return None
-    return (names or {}).get(talker) or f"partner {talker}"
+    return (names or {}).get(talker) or _names("who")["unnamed"].format(talker=talker)
